@@ -1,0 +1,81 @@
+"""Figures for the book, made with matplotlib while the site is built.
+
+A page's hidden snippet prints ``bookfig.html(fig, alt)``: the figure as
+inline SVG. Text is drawn as paths with a Hangul font that ships with a PyPI
+package (NanumGothic from koreanize-matplotlib), so the figure looks the same
+on every machine and its labels stay out of the search index. The SVG carries
+no date and fixed ids, so two builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+_FONT_NAME = "NanumGothic"
+
+
+def setup():
+    """Register the Hangul font and the book's plot style (idempotent)."""
+    # The package ships the font files; importing it would also restyle
+    # matplotlib, so only its location is looked up.
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    fonts = Path(spec.submodule_search_locations[0]) / "fonts"
+    for path in sorted(fonts.glob("NanumGothic*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+    plt.rcParams.update({
+        "font.family": [_FONT_NAME, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "rnnbook",
+        "figure.dpi": 100,
+        "figure.facecolor": "white",
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "font.size": 11,
+    })
+
+
+def tr(ko: str, en: str) -> str:
+    """The label in the language being built (set by scripts/hooks.py).
+
+    Figure code is the same on both language versions of a page; only the
+    words differ, and this picks them.
+    """
+    return en if os.environ.get("RNNBOOK_LANG") == "en" else ko
+
+
+def figure(*args, **kwargs):
+    """``plt.subplots`` with the book's style applied."""
+    setup()
+    return plt.subplots(*args, **kwargs)
+
+
+def svg(fig) -> str:
+    """The figure as an SVG string (closes the figure)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight",
+                metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def html(fig, alt: str) -> str:
+    """The figure as HTML for a markdown-exec block with ``html="1"``.
+
+    The block prints it: ``print(bookfig.html(fig, "..."))`` (markdown-exec
+    captures only the block's own ``print`` calls).
+    """
+    body = svg(fig).replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
+    return f'<figure class="rnnbook-figure" data-search-exclude>{body}</figure>'
+

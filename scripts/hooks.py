@@ -1,0 +1,272 @@
+"""MkDocs hooks that make rnnbook one site in two languages.
+
+`mkdocs.yml` builds the Korean site at the root; `mkdocs.en.yml` inherits it and
+builds the English site. Building or serving `mkdocs.yml` also builds the
+English site (in a second process, in parallel) into `site/en/`, so one command
+gives the whole site and each language keeps its own search index.
+
+The hooks also:
+- fail the build (a warning, so `--strict` fails) when a page has no
+  translation, or when the two versions of a page differ in their equations or
+  code blocks;
+- add the shared assets in `docs/assets/` and a local copy of MathJax to both
+  sites, so no page loads anything from another host;
+- point the language switcher of every page to the same page in the other
+  language;
+- fix the build date to the last commit's time, so two builds of one commit
+  are byte-identical.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.plugins.rnnbook")
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SHARED_ASSETS = DOCS / "assets"
+# Each language: its docs folder and where its pages live below the site root.
+LANGUAGES = {"ko": "", "en": "en/"}
+SECOND_CONFIG = "mkdocs.en.yml"
+
+_english_build: dict = {}
+
+
+def _is_primary(config) -> bool:
+    """True for the Korean build, which also starts the English one."""
+    return Path(config.config_file_path).name == "mkdocs.yml"
+
+
+def _language(config) -> str:
+    return config.theme["language"]
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def on_config(config):
+    """Fix the build date and let build-time snippets import scripts/."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _last_commit_time())
+    os.environ["RNNBOOK_LANG"] = _language(config)  # read by bookfig.tr
+    scripts = str(ROOT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return config
+
+
+def _last_commit_time() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        return out or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def on_pre_build(config):
+    """Check the translations, then start the English build beside this one."""
+    if not _is_primary(config):
+        return
+    for problem in translation_problems(DOCS / "ko", DOCS / "en"):
+        log.warning(problem)
+    _start_english_build(config)
+
+
+def _start_english_build(config):
+    out_dir = Path(tempfile.mkdtemp(prefix="rnnbook-en-"))
+    command = [
+        sys.executable, "-m", "mkdocs", "build",
+        "-f", str(ROOT / SECOND_CONFIG), "-d", str(out_dir),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    _english_build.update(process=process, out_dir=out_dir)
+
+
+def on_post_build(config):
+    """Wait for the English build, pass on its warnings, copy it into en/."""
+    if not _is_primary(config) or "process" not in _english_build:
+        return
+    process = _english_build.pop("process")
+    out_dir = _english_build.pop("out_dir")
+    output, _ = process.communicate()
+    for line in output.splitlines():
+        if line.startswith(("WARNING", "ERROR")):
+            log.warning("[en] %s", line.split("-", 1)[-1].strip())
+    if process.returncode != 0:
+        raise PluginError(f"The English build failed:\n{output[-3000:]}")
+    target = Path(config.site_dir) / LANGUAGES["en"]
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(out_dir, target)
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def on_shutdown():
+    process = _english_build.pop("process", None)
+    if process is not None:
+        process.kill()
+
+
+# ---------------------------------------------------------------- assets
+
+
+def on_files(files: Files, config) -> Files:
+    """Add docs/assets/ and a local MathJax to the site."""
+    for path in sorted(SHARED_ASSETS.rglob("*")):
+        if path.is_file():
+            uri = "assets/" + path.relative_to(SHARED_ASSETS).as_posix()
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+    for src, uri in _mathjax_files():
+        files.append(File.generated(config, uri, abs_src_path=str(src)))
+    return files
+
+
+def _mathjax_files():
+    """MathJax 3 (CommonHTML output) from the django-static-mathjax package."""
+    import mathjax  # the package's import name
+
+    es5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    wanted = [es5 / "tex-chtml.js"]
+    for folder in ["input/tex/extensions", "output/chtml", "a11y", "ui", "sre"]:
+        wanted += [p for p in sorted((es5 / folder).rglob("*")) if p.is_file()]
+    for path in wanted:
+        yield path, "assets/mathjax/" + path.relative_to(es5).as_posix()
+
+
+# ---------------------------------------------------------------- switcher
+
+_ALT_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+_SELECT_LINK = re.compile(
+    r'<a href="[^"]*" hreflang="(?P<lang>[^"]*)" class="md-select__link">'
+)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Point the language switcher to this page in the other language.
+
+    Material's own switcher goes to the other language's home page unless it
+    can match the page in that language's sitemap, which needs the final host
+    name. The same file exists in both languages, so the link is known here.
+    Material's `<link rel="alternate">` tags are dropped: its script fetches
+    `sitemap.xml` next to them, which would fail for per-page links.
+    """
+    here = LANGUAGES[_language(config)] + page.url
+
+    def relink(match):
+        there = LANGUAGES.get(match["lang"], "") + page.url
+        href = _relative_url(here, there)
+        return f'<a href="{href}" hreflang="{match["lang"]}" class="md-select__link">'
+
+    output = _ALT_LINK.sub("", output)
+    return _SELECT_LINK.sub(relink, output)
+
+
+def _relative_url(here: str, there: str) -> str:
+    """Relative URL between two directory-style page URLs ("" is the root).
+
+    >>> _relative_url("rnn/", "en/rnn/")
+    '../en/rnn/'
+    """
+    return "../" * here.count("/") + there or "./"
+
+
+# ---------------------------------------------------------------- parity
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+_TEXT = re.compile(r"\\(text|textrm|mbox)\{[^{}]*\}")
+
+
+def split_code(markdown: str):
+    """Split a page into (prose without code blocks, list of code blocks).
+
+    A code block is (info string, code); comment lines and trailing `  #`
+    comments are dropped from the code, so comments may be translated.
+    """
+    prose, blocks, lines = [], [], markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            prose.append(lines[i])
+            i += 1
+            continue
+        closing = re.compile(rf"^[ \t]*{re.escape(m['fence'])}\s*$")
+        body, i = [], i + 1
+        while i < len(lines) and not closing.match(lines[i]):
+            body.append(lines[i])
+            i += 1
+        i += 1
+        code = [_strip_comment(line) for line in body]
+        code = "\n".join(line for line in code if line.strip())
+        blocks.append((m["info"].strip(), code))
+    return "\n".join(prose), blocks
+
+
+def _strip_comment(line: str) -> str:
+    if line.lstrip().startswith("#"):
+        return ""
+    return re.sub(r"\s{2,}#\s.*$", "", line).rstrip()
+
+
+def equations(prose: str):
+    """Display and inline equations, with the text inside \\text{} removed."""
+    found = _DISPLAY_MATH.findall(prose)
+    rest = _DISPLAY_MATH.sub(" ", prose)
+    found += _INLINE_MATH.findall(rest)
+    return [" ".join(_TEXT.sub(r"\\\1{}", eq).split()) for eq in found]
+
+
+def translation_problems(ko_dir: Path, en_dir: Path):
+    """Messages for pages missing a translation or differing in math/code."""
+    ko = {p.relative_to(ko_dir).as_posix() for p in ko_dir.rglob("*.md")}
+    en = {p.relative_to(en_dir).as_posix() for p in en_dir.rglob("*.md")}
+    for name in sorted(ko - en):
+        yield f"docs/ko/{name} has no English translation (docs/en/{name})"
+    for name in sorted(en - ko):
+        yield f"docs/en/{name} has no Korean translation (docs/ko/{name})"
+    for name in sorted(ko & en):
+        yield from _page_differences(name, ko_dir / name, en_dir / name)
+
+
+def _page_differences(name, ko_path: Path, en_path: Path):
+    ko_prose, ko_code = split_code(ko_path.read_text(encoding="utf-8"))
+    en_prose, en_code = split_code(en_path.read_text(encoding="utf-8"))
+    if ko_code != en_code:
+        yield (
+            f"docs/ko/{name} and docs/en/{name} differ in their code blocks "
+            f"({len(ko_code)} vs {len(en_code)} blocks; first difference at "
+            f"block {_first_difference(ko_code, en_code) + 1})"
+        )
+    ko_math, en_math = equations(ko_prose), equations(en_prose)
+    if ko_math != en_math:
+        k = _first_difference(ko_math, en_math)
+        sample = (ko_math + ["(none)"])[k]
+        yield (
+            f"docs/ko/{name} and docs/en/{name} differ in their equations "
+            f"({len(ko_math)} vs {len(en_math)}; first difference at "
+            f"equation {k + 1}: {sample[:80]})"
+        )
+
+
+def _first_difference(a, b) -> int:
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return k
+    return min(len(a), len(b))

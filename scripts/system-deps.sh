@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the browser tests need, when they are missing:
+# chromium (driven by Playwright, never downloaded by it) and fonts-noto-cjk
+# (so Hangul renders in screenshots). Needs root or sudo.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" fontconfig
