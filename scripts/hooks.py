@@ -122,6 +122,43 @@ def on_shutdown():
         process.kill()
 
 
+# ---------------------------------------------------------------- messages
+
+
+class _NamePage(logging.Filter):
+    """Add the page being rendered to warnings that do not name it.
+
+    markdown-exec reports a failing snippet without saying on which page.
+    """
+
+    page = None  # e.g. "docs/ko/rnn.md" while that page is rendered
+
+    def filter(self, record):
+        page = _NamePage.page
+        if page and record.levelno >= logging.WARNING:
+            message = record.getMessage()
+            if page not in message:
+                record.msg, record.args = f"{message} (in {page})", ()
+        return True
+
+
+_name_page = _NamePage()
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Remember which page is rendered, for the warnings about it."""
+    _NamePage.page = f"{Path(config.docs_dir).relative_to(ROOT).as_posix()}/{page.file.src_uri}"
+    for handler in logging.getLogger("mkdocs").handlers:
+        if _name_page not in handler.filters:
+            handler.addFilter(_name_page)
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    _NamePage.page = None
+    return html
+
+
 # ---------------------------------------------------------------- assets
 
 
