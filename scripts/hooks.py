@@ -55,6 +55,15 @@ def _language(config) -> str:
 # ---------------------------------------------------------------- start-up
 
 
+def on_startup(command, dirty):
+    """Remember `--dirty` (only changed pages are rebuilt) for the English build.
+
+    Stored in the environment: `mkdocs serve` loads this module again for each
+    rebuild.
+    """
+    os.environ["RNNBOOK_DIRTY"] = "1" if dirty else ""
+
+
 def on_config(config):
     """Fix the build date and let build-time snippets import scripts/."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", _last_commit_time())
@@ -86,10 +95,15 @@ def on_pre_build(config):
 
 
 def _start_english_build(config):
-    out_dir = Path(tempfile.mkdtemp(prefix="rnnbook-en-"))
+    if os.environ.get("RNNBOOK_DIRTY"):
+        # keep the English output between rebuilds, re-render changed pages only
+        out_dir = Path(tempfile.gettempdir()) / f"rnnbook-en-dirty-{os.getpid()}"
+        extra = ["--dirty"]
+    else:
+        out_dir, extra = Path(tempfile.mkdtemp(prefix="rnnbook-en-")), []
     command = [
         sys.executable, "-m", "mkdocs", "build",
-        "-f", str(ROOT / SECOND_CONFIG), "-d", str(out_dir),
+        "-f", str(ROOT / SECOND_CONFIG), "-d", str(out_dir), *extra,
     ]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -113,7 +127,8 @@ def on_post_build(config):
     target = Path(config.site_dir) / LANGUAGES["en"]
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out_dir, target)
-    shutil.rmtree(out_dir, ignore_errors=True)
+    if not os.environ.get("RNNBOOK_DIRTY"):
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def on_shutdown():
