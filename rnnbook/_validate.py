@@ -174,22 +174,25 @@ def check_param_dict(name, params, shapes, dtype=None):
     return params
 
 
-def check_cell_params(params, gates, input_size, dtype=None):
-    """Check a recurrent cell's parameter dict and return its hidden size H.
+def check_cell_params(params, gates, dtype=None):
+    """Check a recurrent cell's parameter dict; return its sizes (D, H).
 
     The keys are ``"weight_ih"`` (G*H, D) and ``"weight_hh"`` (G*H, H), plus
     ``"bias_ih"`` (G*H,) and ``"bias_hh"`` (G*H,) when the cell has biases,
-    with G = ``gates`` (RNN 1, GRU 3, LSTM 4) and D = ``input_size``.
+    with G = ``gates`` (RNN 1, GRU 3, LSTM 4). H is read from ``weight_hh`` and D
+    from ``weight_ih``; every entry must have ``dtype`` (default: the dtype of
+    ``weight_hh``).
 
     Raises:
         TypeError: ``params`` is not a dict, or an entry is not a float array
-            of ``dtype``.
+            of the common dtype.
         ValueError: missing or unexpected keys, or an entry of the wrong shape.
     """
     if not isinstance(params, dict):
         raise TypeError(f"params: expected a dict, got {type(params).__name__}")
-    if "weight_hh" not in params:
-        raise ValueError(f"params: missing key 'weight_hh', got keys {list(params)}")
+    for key in ("weight_ih", "weight_hh"):
+        if key not in params:
+            raise ValueError(f"params: missing key {key!r}, got keys {list(params)}")
     w_hh = check_array("params['weight_hh']", params["weight_hh"], (f"{gates}*H", "H"),
                        dtype)
     H = w_hh.shape[1]
@@ -198,8 +201,10 @@ def check_cell_params(params, gates, input_size, dtype=None):
             f"params['weight_hh']: expected shape ({gates}*H, H) = "
             f"({gates * H}, {H}) for H={H}, got {_shape_str(w_hh.shape)}"
         )
-    shapes = {"weight_ih": (gates * H, input_size), "weight_hh": (gates * H, H)}
+    w_ih = check_array("params['weight_ih']", params["weight_ih"], (gates * H, "D"),
+                       w_hh.dtype)
+    shapes = {"weight_ih": w_ih.shape, "weight_hh": w_hh.shape}
     if "bias_ih" in params or "bias_hh" in params:
         shapes.update(bias_ih=(gates * H,), bias_hh=(gates * H,))
-    check_param_dict("params", params, shapes, dtype)
-    return H
+    check_param_dict("params", params, shapes, w_hh.dtype)
+    return w_ih.shape[1], H

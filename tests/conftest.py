@@ -1,0 +1,99 @@
+"""Shared fixtures: a PyTorch reference for the recurrent layers.
+
+``parity(layer, x, hx, rng)`` runs an rnnbook layer and an independently built
+``torch.nn`` module with the same parameters, pushes random upstream gradients
+into the output AND the final state(s), and asserts that outputs, final states,
+the input gradient, the initial-state gradient(s) and every parameter gradient
+agree. Torch runs single-threaded (deterministic, and fair to a shared machine);
+its default dtype is never changed: every tensor gets an explicit dtype.
+"""
+
+import numpy as np
+import pytest
+
+TORCH_CLASSES = {"RNN_TANH": "RNN", "RNN_RELU": "RNN", "LSTM": "LSTM", "GRU": "GRU"}
+
+
+def torch_module_like(torch, layer):
+    """A torch.nn module with the layer's configuration and parameters.
+
+    Built from the constructor (not from ``rnnbook.to_torch``), so the parity
+    tests do not depend on the bridge they also test.
+    """
+    cls = getattr(torch.nn, TORCH_CLASSES[layer.mode])
+    kwargs = dict(input_size=layer.input_size, hidden_size=layer.hidden_size,
+                  num_layers=layer.num_layers, bias=layer.bias,
+                  batch_first=layer.batch_first, bidirectional=layer.bidirectional,
+                  dtype=torch.float32 if layer.dtype == np.float32 else torch.float64)
+    if layer.mode.startswith("RNN"):
+        kwargs["nonlinearity"] = layer.nonlinearity
+    module = cls(**kwargs)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            p.copy_(torch.tensor(layer.params[name]))
+    return module
+
+
+def _run_parity(torch, layer, x, hx, rng, rtol=1e-10, atol=1e-12, backward=True):
+    is_lstm = layer.mode == "LSTM"
+    module = torch_module_like(torch, layer)
+
+    output, state = layer(x, hx)
+    tx = torch.tensor(x, requires_grad=True)
+    if hx is None:
+        t_hx = None
+    elif is_lstm:
+        t_hx = tuple(torch.tensor(s, requires_grad=True) for s in hx)
+    else:
+        t_hx = torch.tensor(hx, requires_grad=True)
+    t_output, t_state = module(tx, t_hx)
+
+    def close(name, got, want):
+        np.testing.assert_allclose(got, want.detach().numpy(), rtol=rtol, atol=atol,
+                                   err_msg=name)
+
+    close("output", output, t_output)
+    states = state if is_lstm else (state,)
+    t_states = t_state if is_lstm else (t_state,)
+    for i, (s, ts) in enumerate(zip(states, t_states)):
+        close(f"final state {i}", s, ts)
+    if not backward:
+        return
+
+    # random (never all-ones) upstream gradients on the output and final state(s)
+    g_out = rng.standard_normal(output.shape).astype(layer.dtype)
+    g_states = [rng.standard_normal(s.shape).astype(layer.dtype) for s in states]
+    loss = (t_output * torch.tensor(g_out)).sum()
+    for ts, g in zip(t_states, g_states):
+        loss = loss + (ts * torch.tensor(g)).sum()
+    loss.backward()
+    grad_input, grad_hx, grads = layer.backward(
+        g_out, tuple(g_states) if is_lstm else g_states[0])
+
+    close("grad_input", grad_input, tx.grad)
+    if hx is not None:
+        grad_states = grad_hx if is_lstm else (grad_hx,)
+        t_leaves = t_hx if is_lstm else (t_hx,)
+        for i, (g, t) in enumerate(zip(grad_states, t_leaves)):
+            close(f"grad of initial state {i}", g, t.grad)
+    assert list(grads) == [name for name, _ in module.named_parameters()]
+    for name, p in module.named_parameters():
+        close(f"grad {name}", grads[name], p.grad)
+
+
+@pytest.fixture(scope="session")
+def torch_single_thread():
+    """The torch module, set to one thread."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+@pytest.fixture(scope="session")
+def parity(torch_single_thread):
+    """parity(layer, x, hx, rng, rtol=1e-10, atol=1e-12, backward=True)."""
+
+    def run(layer, x, hx, rng, **kwargs):
+        _run_parity(torch_single_thread, layer, x, hx, rng, **kwargs)
+
+    return run
