@@ -175,7 +175,30 @@ class _RNNBase:
     # ------------------------------------------------------------ forward
 
     def __call__(self, x, hx=None):
-        """Run the layer: see the class docstring for shapes."""
+        """Run every layer and direction over the sequence, like torch.nn's forward.
+
+        Layer k reads the (T, B, num_directions * H) output of layer k - 1; the
+        reverse direction runs over x[::-1] and its outputs are flipped back before
+        the two directions are concatenated along the features.
+
+        Args:
+            x: input, (T, B, D); (B, T, D) if ``batch_first``; or unbatched (T, D).
+            hx: initial state h_0 of shape (num_layers * num_directions, B, H), or
+                (num_layers * num_directions, H) for unbatched x; for the LSTM a
+                pair ``(h_0, c_0)`` of such arrays. None (or a None entry) means
+                zeros.
+
+        Returns:
+            ``(output, h_n)`` (LSTM: ``(output, (h_n, c_n))``): output is
+            (T, B, num_directions * H) (batch_first: (B, T, ...); unbatched:
+            (T, num_directions * H)); h_n (and c_n) have h_0's shape.
+
+        Raises:
+            TypeError: x or hx is not an array (pair for the LSTM) of float32/
+                float64, or not of the layer's dtype.
+            ValueError: wrong number of dimensions, feature size, state shape or
+                batch size, an empty sequence, or NaN/inf values.
+        """
         x, unbatched = self._check_x(x)
         T, B, _ = x.shape
         shape = self._state_shape(B, unbatched)
@@ -222,7 +245,28 @@ class _RNNBase:
     # ------------------------------------------------------------ backward
 
     def backward(self, grad_output, grad_h_n=None):
-        """Backpropagate through the last call: see the class docstring."""
+        """Backpropagation through time through the last call, for every layer.
+
+        The loss gradient reaching h_n is added to the last processed step of each
+        direction; the two directions' input gradients add up (both read the same
+        input); layer k's input gradient is layer k - 1's output gradient.
+
+        Args:
+            grad_output: dL/d(output), output's shape.
+            grad_h_n: dL/d(h_n), h_n's shape, or None for zeros; for the LSTM a
+                pair ``(dL/dh_n, dL/dc_n)`` whose entries may be None.
+
+        Returns:
+            ``(grad_input, grad_hx, grads)``: dL/dx with x's shape; dL/dh_0 with
+            h_0's shape (LSTM: the pair ``(dL/dh_0, dL/dc_0)``); and a dict with
+            the same keys, order and shapes as ``params``.
+
+        Raises:
+            RuntimeError: the layer has not been called yet.
+            TypeError: a gradient is not a float array of the layer's dtype (or,
+                for the LSTM, grad_h_n is not a pair).
+            ValueError: a gradient has the wrong shape or contains NaN/inf.
+        """
         if self._cache is None:
             raise RuntimeError(
                 f"{type(self).__name__}.backward: no forward pass stored; call the "
