@@ -33,7 +33,10 @@ def setup():
     for path in sorted(fonts.glob("NanumGothic*.ttf")):
         font_manager.fontManager.addfont(str(path))
     plt.rcParams.update({
-        "font.family": [_FONT_NAME, "DejaVu Sans"],
+        # Latin letters, digits and math (tick labels such as 10^-3 are
+        # mathtext, which has no font fallback) in DejaVu Sans; Hangul falls
+        # back to NanumGothic, which has no minus sign (U+2212).
+        "font.family": ["DejaVu Sans", _FONT_NAME],
         "axes.unicode_minus": False,
         "svg.fonttype": "path",
         "svg.hashsalt": "rnnbook",
