@@ -33,6 +33,13 @@ from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.plugins.rnnbook")
 
+# The two languages build at the same time, one process each on a 2-core
+# machine; the snippets use small matrices. One BLAS/OpenMP thread per process
+# is faster than threads fighting over the cores. (Set before any snippet
+# imports NumPy or torch; the English process inherits it.)
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SHARED_ASSETS = DOCS / "assets"
