@@ -8,6 +8,17 @@ from . import gru, layers, lstm, rnn
 from .layers import GRU, LSTM, RNN
 from .torch_bridge import from_torch, to_torch
 
+from . import charlm, counting, gradcheck, optim, tasks
+from .charlm import CharLM, Vocab, one_hot, softmax_cross_entropy
+from .counting import (
+    conv2d_output_size,
+    conv2d_param_count,
+    count_params,
+    linear_param_count,
+    rnn_param_count,
+)
+from .gradcheck import check_function, check_layer, numerical_gradient, relative_error
+
 __all__ = [
     # layers mirroring torch.nn
     "RNN",
@@ -21,4 +32,26 @@ __all__ = [
     "lstm",
     "gru",
     "layers",
+    # gradient checking
+    "gradcheck",
+    "check_layer",
+    "check_function",
+    "numerical_gradient",
+    "relative_error",
+    # character-level language model
+    "charlm",
+    "Vocab",
+    "one_hot",
+    "softmax_cross_entropy",
+    "CharLM",
+    # training and experiments
+    "optim",
+    "tasks",
+    # parameter counting
+    "counting",
+    "count_params",
+    "rnn_param_count",
+    "linear_param_count",
+    "conv2d_param_count",
+    "conv2d_output_size",
 ]
