@@ -132,8 +132,10 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
 
     Args:
         size: input size, int or (height, width).
-        kernel_size, stride, dilation: int >= 1 or a pair.
-        padding: int >= 0 or a pair.
+        kernel_size: kernel size k, int >= 1 or a pair.
+        stride: stride s, int >= 1 or a pair.
+        padding: zero padding p on each side, int >= 0 or a pair.
+        dilation: dilation d, int >= 1 or a pair.
 
     Returns:
         int if every argument is an int, else a pair (out_h, out_w).

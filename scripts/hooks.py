@@ -160,7 +160,7 @@ class _NamePage(logging.Filter):
         if page and record.levelno >= logging.WARNING:
             message = record.getMessage()
             if page not in message:
-                record.msg, record.args = f"{message} (in {page})", ()
+                record.msg, record.args = f"{page}: {message}", ()
         return True
 
 
