@@ -35,8 +35,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_array, check_bool, check_cell_params
-from .activations import dsigmoid, dtanh, sigmoid
-from .rnn import _both_biases, _project_input
+from .activations import dsigmoid, dtanh
+from .rnn import _both_biases, _project_input, _saturating, _sigmoid_
 
 
 class StepCache(NamedTuple):
@@ -72,11 +72,11 @@ def _gates_forward_after(a, ah, h_prev, h_t):
     a (B, 3, H): x_t W_ih^T + b_ih for the rows r, z, n, overwritten with the
     gates r, z, n. ah (B, 3, H): h_{t-1} W_hh^T + b_hh. h_t (B, H) is written.
     """
-    rz = a[:, :2]
-    # r, z = σ(x_t W_i^T + b_i + h_{t-1} W_h^T + b_h)   (rows r and z)
-    rz += ah[:, :2]
-    rz[...] = sigmoid(rz)
     r, z, n = a[:, 0], a[:, 1], a[:, 2]
+    rz = a[:, :2]  # rows r and z together   (B, 2, H)
+    # r, z = σ(x_t W_i^T + b_i + h_{t-1} W_h^T + b_h)
+    rz += ah[:, :2]
+    _sigmoid_(rz)
     # n = tanh(x_t W_in^T + b_in + r ⊙ (h_{t-1} W_hn^T + b_hn))
     n += r * ah[:, 2]
     np.tanh(n, out=n)
@@ -94,17 +94,21 @@ def _gates_backward_after(dh_t, gates, ah, h_prev, W_hh, dax, dah):
     (B, 3, H); they differ only in the n row, where the hidden side is scaled by r.
     """
     r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
+    da_r, da_z, da_n = dax[:, 0], dax[:, 1], dax[:, 2]
     # h_t = n + z ⊙ (h_{t-1} - n):  dn = dh_t ⊙ (1 - z);  n = tanh(a_n)
     # da_n = dh_t ⊙ (1 - z) ⊙ (1 - n²)
-    np.multiply(dh_t * (1 - z), dtanh(n), out=dax[:, 2])
-    # dz = dh_t ⊙ (h_{t-1} - n);  da_z = dz ⊙ z (1 - z)
-    np.multiply(dh_t * (h_prev - n), dsigmoid(z), out=dax[:, 1])
+    np.multiply(dh_t * (1 - z), dtanh(n), out=da_n)
+    # dz = dh_t ⊙ (h_{t-1} - n)
+    np.subtract(h_prev, n, out=da_z)
+    da_z *= dh_t
     # a_n = ... + r ⊙ (h_{t-1} W_hn^T + b_hn):  dr = da_n ⊙ (h_{t-1} W_hn^T + b_hn)
-    # da_r = dr ⊙ r (1 - r)
-    np.multiply(dax[:, 2] * ah[:, 2], dsigmoid(r), out=dax[:, 0])
+    np.multiply(da_n, ah[:, 2], out=da_r)
+    # [da_r da_z] = [dr dz] ⊙ s (1 - s) for s = r, z   (both rows at once)
+    da_rz = dax[:, :2]
+    da_rz *= dsigmoid(gates[:, :2])
     # hidden side: the same for r and z; da_n ⊙ r for n
-    dah[:, :2] = dax[:, :2]
-    np.multiply(dax[:, 2], r, out=dah[:, 2])
+    dah[:, :2] = da_rz
+    np.multiply(da_n, r, out=dah[:, 2])
     # dh_{t-1} = dh_t ⊙ z + dah W_hh
     return dh_t * z + dah.reshape(len(dah), -1) @ W_hh
 
@@ -119,11 +123,11 @@ def _gates_forward_before(a, h_prev, W_hh, rh, h_t):
     gates r, z, n. rh (B, H) receives r ⊙ h_{t-1}; h_t (B, H) is written.
     """
     B, _, H = a.shape
-    rz = a[:, :2]
-    # r, z = σ(x_t W_i^T + b_i + b_h + h_{t-1} W_h^T)   (rows r and z)
-    rz += (h_prev @ W_hh[: 2 * H].T).reshape(B, 2, H)
-    rz[...] = sigmoid(rz)
     r, z, n = a[:, 0], a[:, 1], a[:, 2]
+    rz = a[:, :2]  # rows r and z together   (B, 2, H)
+    # r, z = σ(x_t W_i^T + b_i + b_h + h_{t-1} W_h^T)
+    rz += (h_prev @ W_hh[: 2 * H].T).reshape(B, 2, H)
+    _sigmoid_(rz)
     # n = tanh(x_t W_in^T + b_in + b_hn + (r ⊙ h_{t-1}) W_hn^T)
     np.multiply(r, h_prev, out=rh)
     n += rh @ W_hh[2 * H :].T
@@ -142,15 +146,20 @@ def _gates_backward_before(dh_t, gates, h_prev, W_hh, da):
     """
     B, _, H = da.shape
     r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
+    da_r, da_z, da_n = da[:, 0], da[:, 1], da[:, 2]
     # h_t = n + z ⊙ (h_{t-1} - n):  dn = dh_t ⊙ (1 - z);  n = tanh(a_n)
     # da_n = dh_t ⊙ (1 - z) ⊙ (1 - n²)
-    np.multiply(dh_t * (1 - z), dtanh(n), out=da[:, 2])
-    # dz = dh_t ⊙ (h_{t-1} - n);  da_z = dz ⊙ z (1 - z)
-    np.multiply(dh_t * (h_prev - n), dsigmoid(z), out=da[:, 1])
+    np.multiply(dh_t * (1 - z), dtanh(n), out=da_n)
+    # dz = dh_t ⊙ (h_{t-1} - n)
+    np.subtract(h_prev, n, out=da_z)
+    da_z *= dh_t
     # a_n = ... + (r ⊙ h_{t-1}) W_hn^T:  d(r ⊙ h_{t-1}) = da_n W_hn
-    drh = da[:, 2] @ W_hh[2 * H :]
-    # dr = d(r ⊙ h_{t-1}) ⊙ h_{t-1};  da_r = dr ⊙ r (1 - r)
-    np.multiply(drh * h_prev, dsigmoid(r), out=da[:, 0])
+    drh = da_n @ W_hh[2 * H :]
+    # dr = d(r ⊙ h_{t-1}) ⊙ h_{t-1}
+    np.multiply(drh, h_prev, out=da_r)
+    # [da_r da_z] = [dr dz] ⊙ s (1 - s) for s = r, z   (both rows at once)
+    da_rz = da[:, :2]
+    da_rz *= dsigmoid(gates[:, :2])
     # dh_{t-1} = dh_t ⊙ z + d(r ⊙ h_{t-1}) ⊙ r + [da_r da_z] W_h{r,z}
     return dh_t * z + drh * r + da[:, :2].reshape(B, 2 * H) @ W_hh[: 2 * H]
 
@@ -209,6 +218,7 @@ def _check_inputs(x, h_prev, params, reset_after, names, lead):
 # ---------------------------------------------------------------- one time step
 
 
+@_saturating
 def step_forward(x_t, h_prev, params, reset_after=True):
     """One GRU step: h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}.
 
@@ -259,6 +269,7 @@ def step_forward(x_t, h_prev, params, reset_after=True):
     return h_t, StepCache(x_t, h_prev, gates, ah, rh, params, bool(reset_after))
 
 
+@_saturating
 def step_backward(dh_t, cache):
     """Backward pass of one GRU step (either convention).
 
@@ -355,6 +366,7 @@ def forward(x, h0, params, reset_after=True):
     return _forward(x, h0, params, bool(reset_after))
 
 
+@_saturating
 def _forward(x, h0, params, reset_after):
     """``forward`` without the input checks (the layers check once, up front)."""
     T, B, _ = x.shape
@@ -362,6 +374,7 @@ def _forward(x, h0, params, reset_after):
     W_hh = params["weight_hh"]
     # x_t W_ih^T + b_ih (+ b_hh) for all t; becomes the gates  (T, B, 3H)
     gates = _project_input(x, params["weight_ih"], _input_bias(params, reset_after))
+    gates3 = gates.reshape(T, B, 3, H)  # the same memory as (T, B, 3, H)
     # h[0] = h_0, h[t] = h_t                                   (T+1, B, H)
     h = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0] = h0
@@ -372,18 +385,17 @@ def _forward(x, h0, params, reset_after):
             ah[...] = params["bias_hh"]
         rh = None
         W_hh_T = W_hh.T
+        ah3 = ah.reshape(T, B, 3, H)  # the same memory as (T, B, 3, H)
         for t in range(T):
             ah_t = ah[t]  # (B, 3H) view
             # ah_t = h_{t-1} W_hh^T + b_hh
             ah_t += h[t] @ W_hh_T
-            _gates_forward_after(gates[t].reshape(B, 3, H), ah_t.reshape(B, 3, H),
-                                 h[t], h[t + 1])
+            _gates_forward_after(gates3[t], ah3[t], h[t], h[t + 1])
     else:
         ah = None
         rh = np.empty((T, B, H), dtype=x.dtype)  # rh[t] = r ⊙ h_{t-1}  (T, B, H)
         for t in range(T):
-            _gates_forward_before(gates[t].reshape(B, 3, H), h[t], W_hh, rh[t],
-                                  h[t + 1])
+            _gates_forward_before(gates3[t], h[t], W_hh, rh[t], h[t + 1])
     return h[1:], Cache(x, h, gates, ah, rh, params, reset_after)
 
 
@@ -424,6 +436,7 @@ def backward(dhs, cache):
     return _backward(dhs, cache)
 
 
+@_saturating
 def _backward(dhs, cache):
     """``backward`` without the input checks."""
     x, h, gates, ah, rh, params, reset_after = cache
@@ -436,17 +449,17 @@ def _backward(dhs, cache):
     dah = np.empty_like(gates) if reset_after else dax
     # gradient reaching h_t from step t+1 (none after the last step)   (B, H)
     dh_next = np.zeros((B, H), dtype=h.dtype)
+    # the same memory as (T, B, 3, H)
+    gates3, dax3, dah3 = (a.reshape(T, B, 3, H) for a in (gates, dax, dah))
+    ah3 = ah.reshape(T, B, 3, H) if reset_after else None
     for t in reversed(range(T)):
         # dL/dh_t = (loss at step t) + (through step t+1)
         dh_t = dhs[t] + dh_next
         if reset_after:
-            dh_next = _gates_backward_after(dh_t, gates[t].reshape(B, 3, H),
-                                            ah[t].reshape(B, 3, H), h[t], W_hh,
-                                            dax[t].reshape(B, 3, H),
-                                            dah[t].reshape(B, 3, H))
+            dh_next = _gates_backward_after(dh_t, gates3[t], ah3[t], h[t], W_hh,
+                                            dax3[t], dah3[t])
         else:
-            dh_next = _gates_backward_before(dh_t, gates[t].reshape(B, 3, H), h[t],
-                                             W_hh, dax[t].reshape(B, 3, H))
+            dh_next = _gates_backward_before(dh_t, gates3[t], h[t], W_hh, dax3[t])
     dax_rows = dax.reshape(T * B, 3 * H)
     # dx = dax W_ih for all steps at once                      (T, B, D)
     dx = (dax_rows @ params["weight_ih"]).reshape(T, B, D)

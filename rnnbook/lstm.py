@@ -26,7 +26,7 @@ import numpy as np
 
 from ._validate import check_array, check_cell_params
 from .activations import dsigmoid, dtanh
-from .rnn import _both_biases, _project_input
+from .rnn import _both_biases, _project_input, _saturating, _sigmoid_
 
 
 class StepCache(NamedTuple):
@@ -53,16 +53,6 @@ class Cache(NamedTuple):
 
 # ---------------------------------------------------------------- shared helpers
 
-# One tanh activates all four gates, because σ(a) = (1 + tanh(a/2)) / 2 (the formula
-# of activations.sigmoid): gate = scale ⊙ tanh(scale ⊙ a) + shift, per gate row
-#   i, f, o: scale ½, shift ½  ->  ½ tanh(½ a) + ½ = σ(a)
-#   g:       scale 1, shift 0  ->  tanh(a)
-_SCALE = np.array([0.5, 0.5, 1.0, 0.5])[:, None]  # (4, 1), rows i, f, g, o
-_SHIFT = np.array([0.5, 0.5, 0.0, 0.5])[:, None]  # (4, 1)
-_AFFINE = {dt: (_SCALE.astype(dt), _SHIFT.astype(dt))
-           for dt in (np.float32, np.float64)}
-
-
 def _gates_forward(a, c_prev, c_t, tanh_c, h_t):
     """Gate math of one step on the stacked block (the forward equations).
 
@@ -70,13 +60,12 @@ def _gates_forward(a, c_prev, c_t, tanh_c, h_t):
     (B, 4H) block) and is overwritten with the gates. c_prev (B, H) is c_{t-1};
     the results are written into c_t, tanh_c and h_t (B, H).
     """
-    scale, shift = _AFFINE[a.dtype.type]
-    # i, f, o = σ(a) = ½ tanh(½ a) + ½;  g = tanh(a)   (one tanh for the block)
-    a *= scale
-    np.tanh(a, out=a)
-    a *= scale
-    a += shift
     i, f, g, o = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    # i, f, o = σ(a);  g = tanh(a) = 2σ(2a) - 1: one σ for the whole block
+    g *= 2
+    _sigmoid_(a)
+    g *= 2
+    g -= 1
     # c_t = f ⊙ c_{t-1} + i ⊙ g
     np.multiply(f, c_prev, out=c_t)
     c_t += i * g
@@ -101,7 +90,7 @@ def _gates_backward(dh_t, dc_t, gates, c_prev, tanh_c, da):
     np.multiply(dh_t, tanh_c, out=da[:, 3])  # do = dh_t ⊙ tanh(c_t)
     # gate'(a): σ' = s (1 - s) for i, f, o and tanh' = 1 - g² for g
     dact = dsigmoid(gates)
-    dact[:, 2] = dtanh(g)
+    np.subtract(1, g * g, out=dact[:, 2])
     # da = dL/d(gate) ⊙ gate'(a)
     da *= dact
     # dc_{t-1} = dc_t ⊙ f
@@ -137,6 +126,7 @@ def _check_inputs(x, h_prev, c_prev, params, names, lead):
 # ---------------------------------------------------------------- one time step
 
 
+@_saturating
 def step_forward(x_t, h_prev, c_prev, params):
     """One LSTM step: c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
 
@@ -179,6 +169,7 @@ def step_forward(x_t, h_prev, c_prev, params):
     return h_t, c_t, StepCache(x_t, h_prev, c_prev, gates, tanh_c, params)
 
 
+@_saturating
 def step_backward(dh_t, dc_t, cache):
     """Backward pass of one LSTM step.
 
@@ -268,6 +259,7 @@ def forward(x, h0, c0, params):
     return _forward(x, h0, c0, params)
 
 
+@_saturating
 def _forward(x, h0, c0, params):
     """``forward`` without the input checks (the layers check once, up front)."""
     T, B, _ = x.shape
@@ -280,11 +272,12 @@ def _forward(x, h0, c0, params):
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0], c[0] = h0, c0
     tanh_c = np.empty((T, B, H), dtype=x.dtype)  # (T, B, H)
+    gates4 = gates.reshape(T, B, 4, H)  # the same memory as (T, B, 4, H)
     for t in range(T):
         a_t = gates[t]  # this step's slice of the block (a view)   (B, 4H)
         # a_t = (x_t W_ih^T + b_ih + b_hh) + h_{t-1} W_hh^T
         a_t += h[t] @ W_hh_T
-        _gates_forward(a_t.reshape(B, 4, H), c[t], c[t + 1], tanh_c[t], h[t + 1])
+        _gates_forward(gates4[t], c[t], c[t + 1], tanh_c[t], h[t + 1])
     return h[1:], c[T], Cache(x, h, c, gates, tanh_c, params)
 
 
@@ -328,6 +321,7 @@ def backward(dhs, dc_T, cache):
     return _backward(dhs, dc_T, cache)
 
 
+@_saturating
 def _backward(dhs, dc_T, cache):
     """``backward`` without the input checks."""
     x, h, c, gates, tanh_c, params = cache
@@ -339,11 +333,12 @@ def _backward(dhs, dc_T, cache):
     # gradients reaching h_t and c_t from step t+1               (B, H)
     dh_next = np.zeros((B, H), dtype=h.dtype)
     dc_next = dc_T
+    # the same memory as (T, B, 4, H)
+    gates4, da4 = gates.reshape(T, B, 4, H), da.reshape(T, B, 4, H)
     for t in reversed(range(T)):
         # dL/dh_t = (loss at step t) + (through step t+1)
         dh_t = dhs[t] + dh_next
-        dc_next = _gates_backward(dh_t, dc_next, gates[t].reshape(B, 4, H), c[t],
-                                  tanh_c[t], da[t].reshape(B, 4, H))
+        dc_next = _gates_backward(dh_t, dc_next, gates4[t], c[t], tanh_c[t], da4[t])
         # dh_{t-1} = da_t W_hh
         dh_next = da[t] @ W_hh
     da_rows = da.reshape(T * B, 4 * H)
