@@ -4,7 +4,8 @@
     python scripts/preview.py --serve 8001 rnn.md       # then serve on 127.0.0.1:8001
 
 The other pages are replaced by their headings only, so links and anchors to
-them still resolve while their snippets are not run. Writers use it to check
+them still resolve while their snippets are not run; the API reference is
+always built in full, so that references to it resolve. Writers use it to check
 their chapters quickly; the tests use `copy_project` to build small sites.
 """
 
@@ -22,7 +23,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "overrides", "docs/assets"]
+# what pages need besides docs/: configs, hooks, assets, benchmark results
+MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "overrides", "docs/assets",
+             "bench"]
 HEADING = re.compile(r"^#{1,6} ")
 
 
@@ -73,7 +76,7 @@ def book_pages(full: list[str]) -> dict[str, tuple[str, str]]:
     for ko in sorted((ROOT / "docs/ko").rglob("*.md")):
         name = ko.relative_to(ROOT / "docs/ko").as_posix()
         en = ROOT / "docs/en" / name
-        if name in full:
+        if name in full or name == "api.md":
             pages[name] = (ko.read_text(encoding="utf-8"), en.read_text(encoding="utf-8"))
         else:
             pages[name] = (headings_only(ko), headings_only(en))

@@ -1,0 +1,65 @@
+"""Time one training step of the experiments chapter's models (run on demand).
+
+    .venv/bin/python bench/bench_experiments.py     # writes bench/experiments.json
+
+The experiments page (docs/*/experiments.md) trains an RNN, an LSTM and a GRU
+on the adding problem while the site is built. Its learning curves are
+reproducible; timings are not, and a page must come out byte-identical from
+two builds. So the page shows the time per training step from this file,
+measured here with the page's settings, one BLAS thread (as in the build),
+and the machine's description.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as in the site build
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_rnn import machine_info  # noqa: E402
+from rnnbook.tasks import run_experiment  # noqa: E402
+
+# the settings of the experiments page
+CELLS = ["rnn", "lstm", "gru"]
+LENGTHS = [3, 6, 12, 24]
+H, STEPS, BATCH = 16, 200, 32
+REPEATS = 3
+
+
+def ms_per_step(cell, T):
+    """Median over REPEATS runs of (wall time of one run) / STEPS, in ms."""
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        run_experiment("adding", cell, T, hidden_size=H, steps=STEPS,
+                       batch_size=BATCH, lr=1e-2, clip=1.0, n_test=500, seed=0)
+        times.append(1e3 * (time.perf_counter() - start) / STEPS)
+    return statistics.median(times)
+
+
+def main():
+    results = {f"{cell} {T}": round(ms_per_step(cell, T), 3)
+               for T in LENGTHS for cell in CELLS}
+    out = {"machine": machine_info(), "load_average": os.getloadavg(),
+           "settings": {"hidden_size": H, "steps": STEPS, "batch_size": BATCH,
+                        "repeats": REPEATS, "blas_threads": 1},
+           "ms_per_step": results}
+    path = HERE / "experiments.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    for key, value in results.items():
+        print(f"{key:10} {value:8.2f} ms/step")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
