@@ -484,9 +484,9 @@ class PageReport:
     seconds: dict = field(default_factory=dict)  # time taken by each check
 
 
-def screenshot_path(lang: str, path: str) -> Path:
+def screenshot_path(lang: str, path: str, folder: Path = SCREENSHOTS) -> Path:
     name = path.strip("/").replace("/", "_") or "index"
-    return SCREENSHOTS / lang / f"{name}.png"
+    return folder / lang / f"{name}.png"
 
 
 def attempt(report: PageReport, check: str, action):
@@ -502,7 +502,7 @@ def attempt(report: PageReport, check: str, action):
         report.seconds[check] = time.perf_counter() - started
 
 
-def check_loaded_page(page, report: PageReport, lang: str, path: str, started: float):
+def check_loaded_page(page, report: PageReport, shot: Path, started: float):
     """All per-page checks on a page that has just been loaded."""
     report.problems["math"] += attempt(report, "math", lambda: math_problems(page)) or []
     report.load_seconds = time.perf_counter() - started
@@ -514,7 +514,6 @@ def check_loaded_page(page, report: PageReport, lang: str, path: str, started: f
     if tofu:
         report.counts["hangul"] = tofu["checked"]
         report.problems["tofu"] += tofu["tofu"]
-    shot = screenshot_path(lang, path)
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => window.scrollTo(0, 0)")
     # long pages (the API reference) take a while to draw on a busy machine
@@ -552,7 +551,7 @@ def switch(page, report: PageReport, root: str, lang: str, path: str) -> bool:
 
 
 def visit(page, monitor: Monitor, root: str, lang: str, path: str,
-          arrive=None) -> PageReport:
+          arrive=None, shots: Path = SCREENSHOTS) -> PageReport:
     """Open one page (by URL, or by `arrive()`) and run every check on it."""
     name = page_name(lang, path)
     report = PageReport(name)
@@ -560,14 +559,16 @@ def visit(page, monitor: Monitor, root: str, lang: str, path: str,
     started = time.perf_counter()
     if arrive is None or not arrive(report):
         started = time.perf_counter()
-        page.goto(root + LANGS[lang] + path)
-    links = switcher_links(page)
+        loaded = attempt(report, "load", lambda: page.goto(root + LANGS[lang] + path) or True)
+        if not loaded:
+            return report
+    links = attempt(report, "switcher", lambda: switcher_links(page)) or {}
     for other in LANGS:
         want = root + LANGS[other] + path
         if links.get(other) != want:
             report.problems["switcher"].append(
                 f"the {other} link goes to {links.get(other)}, expected {want}")
-    check_loaded_page(page, report, lang, path, started)
+    check_loaded_page(page, report, screenshot_path(lang, path, shots), started)
     settle(page)
     return report
 
@@ -639,6 +640,10 @@ def offenders(reports, check: str) -> str:
 def test_the_site_has_pages_in_both_languages(built_site):
     pages = site_pages(built_site)
     assert pages["ko"] and sorted(pages["ko"]) == sorted(pages["en"]), pages
+
+
+def test_every_page_loads(reports):
+    assert not offenders(reports, "load"), "\n" + offenders(reports, "load")
 
 
 def test_no_console_errors(reports):
@@ -723,6 +728,12 @@ BROKEN_PAGES = {
     "unclosed.md": "# Unclosed\n\n$$ \\frac{1}{ $$\n",
     "undefined.md": "# Undefined\n\n$$\n\\undefinedmacro{x} + 1\n$$\n",
     "misplaced.md": "# Misplaced\n\nText $a & b$ here.\n",
+    # not math: faults the other per-page checks must report
+    "faults.md": (
+        "# Faults\n\n"
+        '<img src="missing.png" alt="missing picture">\n\n'
+        '<img src="https://example.com/remote.png" alt="remote picture">\n\n'
+        '<script>console.error("deliberate error");</script>\n'),
 }
 
 
@@ -747,6 +758,26 @@ def test_math_check_passes_a_good_page(browser, broken_site):
         page.close()
 
 
+def test_page_checks_report_faults_under_the_page(browser, broken_site, tmp_path):
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        monitor = Monitor(context, broken_site)
+        page = context.new_page()
+        report = visit(page, monitor, broken_site, "en", "faults/", shots=tmp_path)
+        monitor.label = "(after)"
+        problems = {check: "\n".join(found) for check, found in report.problems.items()}
+        problems["console"] = "\n".join(monitor.console.pop("en/faults/", []))
+        problems["requests"] = "\n".join(monitor.failed_requests("en/faults/"))
+        problems["remote"] = "\n".join(monitor.remote.pop("en/faults/", []))
+    finally:
+        context.close()
+    assert "deliberate error" in problems["console"], problems
+    assert "missing.png (HTTP 404)" in problems["requests"], problems
+    assert "https://example.com/remote.png" in problems["remote"], problems
+    assert 'img "missing picture" did not load' in problems["figures"], problems
+    assert not problems.get("math") and not problems.get("switcher"), problems
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("name", ["unclosed", "undefined", "misplaced"])
 def test_math_check_names_the_broken_page(browser, broken_site, name, lang):
@@ -764,7 +795,8 @@ def test_math_check_names_the_broken_page(browser, broken_site, name, lang):
 
 # (language of the site, query, page expected among the first three results)
 QUERIES = [
-    ("ko", "게이트", "lstm"),
+    ("ko", "게이트", "lstm"),     # the pages write 게이트는, 게이트를, 게이트가 ...
+    ("ko", "게이트는", "lstm"),
     ("ko", "망각 게이트", "lstm"),
     ("ko", "forget gate", "lstm"),
     ("ko", "셀 상태", "lstm"),
@@ -786,6 +818,15 @@ QUERIES = [
     ("ko", "스트라이드", "cnn"),
     ("ko", "덧셈 문제", "experiments"),
     ("ko", "표기법", "notation"),
+    ("ko", "펼친 그래프", "rnn"),
+    ("ko", "잠재 자기회귀", "sequences"),
+    ("ko", "샘플링", "charlm"),
+    ("ko", "원-핫 인코딩", "charlm"),
+    ("ko", "1×1 합성곱", "cnn"),
+    ("ko", "복사 과제", "experiments"),
+    ("ko", "torch.nn.LSTM", "lstm"),
+    ("ko", "clip_grad_norm", "api"),
+    ("ko", "용어집", "glossary"),
     ("en", "hidden state", "rnn"),
     ("en", "forget gate", "lstm"),
     ("en", "cell state", "lstm"),
@@ -798,6 +839,9 @@ QUERIES = [
     ("en", "autoregressive", "sequences"),
     ("en", "stride", "cnn"),
     ("en", "adding problem", "experiments"),
+    ("en", "unfolded graph", "rnn"),
+    ("en", "clip_grad_norm", "api"),
+    ("en", "glossary", "glossary"),
 ]
 
 # Records the search worker's messages: READY, each QUERY sent and each
