@@ -827,6 +827,7 @@ QUERIES = [
     ("ko", "torch.nn.LSTM", "lstm"),
     ("ko", "clip_grad_norm", "api"),
     ("ko", "용어집", "glossary"),
+    ("ko", "벤치마크", "performance"),
     ("en", "hidden state", "rnn"),
     ("en", "forget gate", "lstm"),
     ("en", "cell state", "lstm"),
@@ -842,6 +843,7 @@ QUERIES = [
     ("en", "unfolded graph", "rnn"),
     ("en", "clip_grad_norm", "api"),
     ("en", "glossary", "glossary"),
+    ("en", "benchmark", "performance"),
 ]
 
 # Records the search worker's messages: READY, each QUERY sent and each
