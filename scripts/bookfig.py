@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import logging
 import os
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -63,12 +65,42 @@ def figure(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
+class _MissingGlyphs(logging.Handler):
+    """Collects mathtext's "does not have a glyph" messages."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        if "glyph" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+
 def svg(fig) -> str:
-    """The figure as an SVG string (closes the figure)."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight",
-                metadata={"Date": None, "Creator": None})
-    plt.close(fig)
+    """The figure as an SVG string (closes the figure).
+
+    Raises:
+        ValueError: some text would be drawn as boxes because its font has no
+            glyph for it (e.g. Hangul inside ``$...$``, which mathtext draws
+            with a font that has no Hangul). The build then fails on the page.
+    """
+    buffer, catch = io.StringIO(), _MissingGlyphs()
+    mathtext = logging.getLogger("matplotlib.mathtext")
+    mathtext.addHandler(catch)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=".*missing from font")
+            fig.savefig(buffer, format="svg", bbox_inches="tight",
+                        metadata={"Date": None, "Creator": None})
+    except UserWarning as warning:
+        catch.messages.append(str(warning))
+    finally:
+        mathtext.removeHandler(catch)
+        plt.close(fig)
+    if catch.messages:
+        raise ValueError("figure text its font cannot draw: "
+                         + "; ".join(catch.messages[:3]))
     text = buffer.getvalue()
     return text[text.index("<svg"):]
 
