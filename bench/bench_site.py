@@ -138,10 +138,12 @@ def _wait(predicate, timeout, interval=0.05):
 
 def serve_rebuilds(project: Path, page: str, dirty: bool, trials: int) -> dict:
     port = _free_port()
-    command = [PYTHON, "-m", "mkdocs", "serve", "--strict", "-f",
-               str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
-    if dirty:
-        command.append("--dirty")
+    # `make serve` runs `mkdocs serve --strict`. MkDocs itself warns on every
+    # --dirty build ("A 'dirty' build is being performed ..."), which --strict
+    # turns into an abort, so the --dirty variant runs without --strict.
+    command = [PYTHON, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+               "-a", f"127.0.0.1:{port}"]
+    command += ["--dirty"] if dirty else ["--strict"]
     log_path = project.parent / f"serve{'-dirty' if dirty else ''}.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     start = time.perf_counter()
@@ -390,7 +392,14 @@ def run(page: str = "rnn.md", trials: int = 1, log=print) -> dict:
         for dirty in (False, True):
             key = "serve_dirty" if dirty else "serve"
             log(f"site: incremental rebuild, mkdocs serve{' --dirty' if dirty else ''} ...")
-            result[key] = serve_rebuilds(project, page, dirty, trials)
+            try:
+                result[key] = serve_rebuilds(project, page, dirty, trials)
+            except RuntimeError as error:
+                log_file = work / f"serve{'-dirty' if dirty else ''}.log"
+                tail = log_file.read_text(errors="replace").splitlines()[-5:]
+                result[key] = {"error": str(error), "log_tail": tail}
+                log(f"  failed: {error}\n    " + "\n    ".join(tail))
+                continue
             log(f"  first build {result[key]['first_build_s']} s, rebuild samples "
                 f"{result[key]['samples']}")
     finally:
