@@ -14,11 +14,17 @@ The hooks also:
 - point the language switcher of every page to the same page in the other
   language;
 - fix the build date to the last commit's time, so two builds of one commit
-  are byte-identical.
+  are byte-identical;
+- in `mkdocs serve` only, keep the output of each page's snippets between
+  rebuilds, so an edit re-runs only the snippets of the edited page (a page is
+  re-run whenever its text or anything its snippets import from the project
+  changes; `mkdocs build` always runs every snippet).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -30,6 +36,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+
+import en_build  # scripts/ is on sys.path while MkDocs loads this file
 
 log = logging.getLogger("mkdocs.plugins.rnnbook")
 
@@ -63,12 +71,23 @@ def _language(config) -> str:
 
 
 def on_startup(command, dirty):
-    """Remember `--dirty` (only changed pages are rebuilt) for the English build.
+    """In `mkdocs serve`, keep snippet outputs between rebuilds (_SnippetCache).
 
     Stored in the environment: `mkdocs serve` loads this module again for each
-    rebuild.
+    rebuild, and the English build runs in another process.
     """
-    os.environ["RNNBOOK_DIRTY"] = "1" if dirty else ""
+    if command == "serve":
+        os.environ["RNNBOOK_SNIPPET_CACHE"] = str(_serve_cache_dir())
+
+
+def _serving() -> bool:
+    """True under `mkdocs serve` (in the English worker too)."""
+    return bool(os.environ.get("RNNBOOK_SNIPPET_CACHE"))
+
+
+def _serve_cache_dir() -> Path:
+    """Where `mkdocs serve` (this process) keeps snippet outputs."""
+    return Path(tempfile.gettempdir()) / f"rnnbook-snippets-{os.getpid()}"
 
 
 def on_config(config):
@@ -94,6 +113,7 @@ def _last_commit_time() -> str:
 
 def on_pre_build(config):
     """Check the translations, then start the English build beside this one."""
+    _forget_project_modules()
     if not _is_primary(config):
         return
     for problem in translation_problems(DOCS / "ko", DOCS / "en"):
@@ -101,47 +121,44 @@ def on_pre_build(config):
     _start_english_build(config)
 
 
+def _forget_project_modules():
+    """Make snippets import rnnbook and bookfig afresh in every build.
+
+    `mkdocs serve` builds again in the same process after an edit; without
+    this, snippets would still run the package as it was at the first build.
+    """
+    for name in list(sys.modules):
+        if name in ("rnnbook", "bookfig") or name.startswith("rnnbook."):
+            del sys.modules[name]
+
+
 def _start_english_build(config):
-    if os.environ.get("RNNBOOK_DIRTY"):
-        # keep the English output between rebuilds, re-render changed pages only
-        out_dir = Path(tempfile.gettempdir()) / f"rnnbook-en-dirty-{os.getpid()}"
-        extra = ["--dirty"]
-    else:
-        out_dir, extra = Path(tempfile.mkdtemp(prefix="rnnbook-en-")), []
-    command = [
-        sys.executable, "-m", "mkdocs", "build",
-        "-f", str(ROOT / SECOND_CONFIG), "-d", str(out_dir), *extra,
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    _english_build.update(process=process, out_dir=out_dir)
+    out_dir = Path(tempfile.mkdtemp(prefix="rnnbook-en-"))
+    en_build.start(ROOT / SECOND_CONFIG, out_dir, keep=_serving())
+    _english_build["out_dir"] = out_dir
 
 
 def on_post_build(config):
     """Wait for the English build, pass on its warnings, copy it into en/."""
-    if not _is_primary(config) or "process" not in _english_build:
+    if not _is_primary(config) or "out_dir" not in _english_build:
         return
-    process = _english_build.pop("process")
     out_dir = _english_build.pop("out_dir")
-    output, _ = process.communicate()
-    for line in output.splitlines():
-        if line.startswith(("WARNING", "ERROR")):
-            log.warning("[en] %s", line.split("-", 1)[-1].strip())
-    if process.returncode != 0:
-        raise PluginError(f"The English build failed:\n{output[-3000:]}")
+    result = en_build.finish()
+    for message in result["warnings"]:
+        log.warning("[en] %s", message)
+    if not result["ok"]:
+        raise PluginError(f"The English build failed: {result['error']}")
     target = Path(config.site_dir) / LANGUAGES["en"]
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out_dir, target)
-    if not os.environ.get("RNNBOOK_DIRTY"):
-        shutil.rmtree(out_dir, ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def on_shutdown():
-    process = _english_build.pop("process", None)
-    if process is not None:
-        process.kill()
+    en_build.stop()
+    cache = os.environ.get("RNNBOOK_SNIPPET_CACHE")
+    if cache and cache == str(_serve_cache_dir()):  # not in the English build
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- messages
@@ -173,12 +190,89 @@ def on_page_markdown(markdown, page, config, files):
     for handler in logging.getLogger("mkdocs").handlers:
         if _name_page not in handler.filters:
             handler.addFilter(_name_page)
+    _SnippetCache.start_page(markdown, config)
     return markdown
 
 
 def on_page_content(html, page, config, files):
     _NamePage.page = None
+    _SnippetCache.end_page()
     return html
+
+
+# ---------------------------------------------------------------- serve cache
+
+
+class _SnippetCache:
+    """Replay a page's snippet outputs in `mkdocs serve` when nothing changed.
+
+    markdown-exec runs each Python block through `_run_python(code, ...)`,
+    which returns the block's printed output. While serving, the outputs of a
+    page are stored in a file named by a hash of the page's Markdown, the
+    language and every project file a snippet can import (rnnbook/, scripts/,
+    bench/*.json). On the next rebuild a page with the same hash gets its
+    outputs back in order instead of running the blocks again. A page whose
+    snippet fails is not stored, so its warning comes back on every rebuild.
+    """
+
+    key = None  # the hash of the page being rendered, when the cache is on
+    outputs = None  # outputs to replay, or None to run and record
+    recorded: list = []
+    failed = False
+
+    @classmethod
+    def start_page(cls, markdown, config):
+        folder = os.environ.get("RNNBOOK_SNIPPET_CACHE")
+        if not folder:
+            return
+        _patch_markdown_exec()
+        text = markdown + _language(config) + _project_fingerprint()
+        cls.key = Path(folder) / hashlib.sha256(text.encode()).hexdigest()
+        stored = cls.key.with_suffix(".json")
+        cls.outputs = json.loads(stored.read_text("utf-8")) if stored.exists() else None
+        cls.recorded, cls.failed = [], False
+
+    @classmethod
+    def end_page(cls):
+        if cls.key is not None and cls.outputs is None and not cls.failed:
+            cls.key.parent.mkdir(parents=True, exist_ok=True)
+            cls.key.with_suffix(".json").write_text(json.dumps(cls.recorded), "utf-8")
+        cls.key = cls.outputs = None
+
+    @classmethod
+    def run(cls, original, code, *args, **kwargs):
+        if cls.key is None:
+            return original(code, *args, **kwargs)
+        if cls.outputs is not None:
+            return cls.outputs.pop(0)
+        try:
+            output = original(code, *args, **kwargs)
+        except Exception:
+            cls.failed = True
+            raise
+        cls.recorded.append(output)
+        return output
+
+
+def _project_fingerprint() -> str:
+    """Hash of the project files that build-time snippets read or import."""
+    digest = hashlib.sha256()
+    for folder, pattern in [("rnnbook", "**/*"), ("scripts", "*.py"), ("bench", "*.json")]:
+        for path in sorted((ROOT / folder).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _patch_markdown_exec():
+    """Route markdown-exec's Python runner through _SnippetCache.run (once)."""
+    from markdown_exec._internal.formatters import python as mx_python
+
+    original = getattr(mx_python, "_rnnbook_original", None)
+    if original is None:
+        original = mx_python._rnnbook_original = mx_python._run_python
+    mx_python._run_python = lambda code, *a, **k: _SnippetCache.run(original, code, *a, **k)
 
 
 # ---------------------------------------------------------------- assets
