@@ -12,8 +12,7 @@ edits during the run do not disturb it.
    every snippet executed; wall time. bench/_snippet_timer/sitecustomize.py
    records, per page, the time spent executing its code blocks and rendering it.
 2. Incremental rebuild: ``mkdocs serve --strict -a 127.0.0.1:PORT`` (what
-   ``make serve`` runs, on a free port), and the same with ``--dirty``: wait for
-   the first build, append a marker paragraph to one page, and time until the
+   ``make serve`` runs, on a free port): wait for the first build, append a marker paragraph to one page, and time until the
    served page contains it; then restore the page and time until the marker is
    gone (a second sample). Korean and English page each.
 3. Bytes: headless Chromium (Debian's /usr/bin/chromium through Playwright)
@@ -22,8 +21,8 @@ edits during the run do not disturb it.
    plus header bytes (the local server does not compress: these are the bytes
    on the wire here), and a gzip estimate of the same responses (what a server
    that compresses text, e.g. GitHub Pages, would send).
-4. Search: the real search box, typed like a reader; ms from the last keystroke
-   to the results on screen.
+4. Search: the real search box, typed like a quick reader (one key every
+   TYPING_DELAY_MS); ms from the last keystroke to the results on screen.
 """
 
 from __future__ import annotations
@@ -56,6 +55,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TEXT_TYPES = ("text/", "javascript", "json", "xml", "svg")
+# A quick typist: 10 keys a second. With no delay (Playwright's default) every
+# key of a word arrives within a few ms, and Material's search worker answers
+# each keystroke's query in turn, so the last one waits behind the others.
+TYPING_DELAY_MS = 100
 SEARCHES = [("ko", "망각 게이트"), ("ko", "은닉 상태"), ("ko", "기울기 소실"),
             ("en", "forget gate"), ("en", "hidden state"), ("en", "truncated BPTT")]
 
@@ -136,15 +139,11 @@ def _wait(predicate, timeout, interval=0.05):
     return None
 
 
-def serve_rebuilds(project: Path, page: str, dirty: bool, trials: int) -> dict:
+def serve_rebuilds(project: Path, page: str, trials: int) -> dict:
     port = _free_port()
-    # `make serve` runs `mkdocs serve --strict`. MkDocs itself warns on every
-    # --dirty build ("A 'dirty' build is being performed ..."), which --strict
-    # turns into an abort, so the --dirty variant runs without --strict.
     command = [PYTHON, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
-               "-a", f"127.0.0.1:{port}"]
-    command += ["--dirty"] if dirty else ["--strict"]
-    log_path = project.parent / f"serve{'-dirty' if dirty else ''}.log"
+               "-a", f"127.0.0.1:{port}", "--strict"]
+    log_path = project.parent / "serve.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=project, env=_env(), stdout=log,
@@ -326,7 +325,7 @@ def search_latency(browser, site_url: str) -> dict:
         box.fill("")
         box.press("Backspace")
         sent = page.evaluate("() => window.__benchSearch.queries.length")
-        box.press_sequentially(query)
+        box.press_sequentially(query, delay=TYPING_DELAY_MS)
         box.press("End")
         latency = page.wait_for_function(
             """([q, sent]) => {
@@ -368,7 +367,7 @@ def browser_measures(site: Path) -> dict:
 # ------------------------------------------------------------------ all
 
 
-def run(page: str = "rnn.md", trials: int = 1, log=print) -> dict:
+def run(page: str = "rnn.md", trials: int = 2, log=print) -> dict:
     work = Path(tempfile.mkdtemp(prefix="rnnbook-bench-site-"))
     result = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
               "load_before": [round(v, 2) for v in os.getloadavg()]}
@@ -389,19 +388,15 @@ def run(page: str = "rnn.md", trials: int = 1, log=print) -> dict:
         log(f"  home ko {b['home']['ko']['bytes']} B (gzip ~{b['home']['ko']['bytes_gzip']}),"
             f" heaviest {b['heaviest_chapter']['path']} {b['heaviest_chapter']['bytes']} B;"
             f" search median {b['search']['median_ms']} ms")
-        for dirty in (False, True):
-            key = "serve_dirty" if dirty else "serve"
-            log(f"site: incremental rebuild, mkdocs serve{' --dirty' if dirty else ''} ...")
-            try:
-                result[key] = serve_rebuilds(project, page, dirty, trials)
-            except RuntimeError as error:
-                log_file = work / f"serve{'-dirty' if dirty else ''}.log"
-                tail = log_file.read_text(errors="replace").splitlines()[-5:]
-                result[key] = {"error": str(error), "log_tail": tail}
-                log(f"  failed: {error}\n    " + "\n    ".join(tail))
-                continue
-            log(f"  first build {result[key]['first_build_s']} s, rebuild samples "
-                f"{result[key]['samples']}")
+        log("site: incremental rebuild, mkdocs serve --strict ...")
+        try:
+            result["serve"] = serve_rebuilds(project, page, trials)
+            log(f"  first build {result['serve']['first_build_s']} s, rebuild samples "
+                f"{result['serve']['samples']}")
+        except RuntimeError as error:
+            tail = (work / "serve.log").read_text(errors="replace").splitlines()[-5:]
+            result["serve"] = {"error": str(error), "log_tail": tail}
+            log(f"  failed: {error}\n    " + "\n    ".join(tail))
     finally:
         result["load_after"] = [round(v, 2) for v in os.getloadavg()]
         shutil.rmtree(work, ignore_errors=True)
