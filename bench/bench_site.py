@@ -147,7 +147,11 @@ def serve_rebuilds(project: Path, page: str, trials: int) -> dict:
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=project, env=_env(), stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+                               stderr=subprocess.STDOUT, start_new_session=True,
+                               # SIGINT stops it even when this script runs in the
+                               # background of a shell, which starts it ignored
+                               preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                signal.SIG_DFL))
     slug = page.removesuffix(".md")
     result = {"command": " ".join(["mkdocs", *command[3:]]).replace(str(project), "."),
               "page": page, "samples": {"ko": [], "en": []}}

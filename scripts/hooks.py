@@ -2,8 +2,9 @@
 
 `mkdocs.yml` builds the Korean site at the root; `mkdocs.en.yml` inherits it and
 builds the English site. Building or serving `mkdocs.yml` also builds the
-English site (in a second process, in parallel) into `site/en/`, so one command
-gives the whole site and each language keeps its own search index.
+English site (in a second process, in parallel, see scripts/en_build.py) into
+`site/en/`, so one command gives the whole site and each language keeps its own
+search index.
 
 The hooks also:
 - fail the build (a warning, so `--strict` fails) when a page has no
@@ -266,7 +267,11 @@ def _project_fingerprint() -> str:
 
 
 def _patch_markdown_exec():
-    """Route markdown-exec's Python runner through _SnippetCache.run (once)."""
+    """Route markdown-exec's Python runner through _SnippetCache.run (once).
+
+    `_run_python` is markdown-exec's own, not a public API: its version is
+    pinned in pyproject.toml, and tests/site/test_serve.py fails if it changes.
+    """
     from markdown_exec._internal.formatters import python as mx_python
 
     original = getattr(mx_python, "_rnnbook_original", None)

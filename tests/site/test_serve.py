@@ -70,6 +70,15 @@ def _wait(predicate, what: str, timeout: float = 120):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _interruptible():
+    """Let Ctrl-C (SIGINT) stop the server, as it does in a terminal.
+
+    A shell running a job in the background without job control starts it with
+    SIGINT ignored, and children inherit that; CI may run the tests that way.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     def __init__(self, project: Path, runs: Path, log: Path):
         self.project, self.runs, self.log = project, runs, log
@@ -80,7 +89,7 @@ class Server:
                 [sys.executable, "-m", "mkdocs", "serve", "--strict", "-f",
                  str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
                 cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_interruptible)
         _wait(lambda: "Serving on" in self.text() or self.process.poll() is not None,
               "mkdocs serve to start")
         assert self.process.poll() is None, self.text()
@@ -113,6 +122,8 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise AssertionError(f"mkdocs serve did not stop on SIGINT:\n{self.text()}")
 
 
 @pytest.fixture
