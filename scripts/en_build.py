@@ -45,25 +45,42 @@ def start(config_file: Path, site_dir: Path, keep: bool) -> None:
         _worker.stdin.close()
 
 
-def finish() -> dict:
-    """Wait for the build: {"ok": bool, "warnings": [...], "error": str}."""
-    global _worker
+def finish(site_dir: Path) -> dict:
+    """Wait for the build into site_dir: {"ok": bool, "warnings": [...], "error": str}.
+
+    Answers to earlier requests are skipped: a Korean build that failed before
+    its end never read the answer to its own request.
+    """
     lines = []
     for line in _worker.stdout:
         if line.startswith(TAG):
-            return json.loads(line[len(TAG):])
+            answer = json.loads(line[len(TAG):])
+            if answer["site_dir"] != str(site_dir):
+                continue
+            if _worker.stdin.closed:  # a single build: let the worker exit
+                _close()
+            return answer
         lines.append(line)
-    _worker.wait()
-    _worker = None
+    _close()
     return {"ok": False, "warnings": [],
             "error": "the English build stopped:\n" + "".join(lines[-40:])}
 
 
 def stop() -> None:
-    global _worker
     if _worker is not None:
         _worker.kill()
-        _worker = None
+        _close()
+
+
+def _close() -> None:
+    """Wait for the worker to end and close its pipes."""
+    global _worker
+    if not _worker.stdin.closed:
+        _worker.stdin.close()
+    _worker.stdout.read()
+    _worker.stdout.close()
+    _worker.wait()
+    _worker = None
 
 
 class _Collect(logging.Handler):
@@ -100,6 +117,7 @@ def _serve_requests() -> None:
         except Exception as error:  # noqa: BLE001 - reported to the Korean build
             answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
         answer["warnings"] = list(collect.messages)
+        answer["site_dir"] = request["site_dir"]
         print(TAG + json.dumps(answer), flush=True)
 
 

@@ -144,7 +144,7 @@ def on_post_build(config):
     if not _is_primary(config) or "out_dir" not in _english_build:
         return
     out_dir = _english_build.pop("out_dir")
-    result = en_build.finish()
+    result = en_build.finish(out_dir)
     for message in result["warnings"]:
         log.warning("[en] %s", message)
     if not result["ok"]:
