@@ -12,9 +12,10 @@ edits during the run do not disturb it.
    every snippet executed; wall time. bench/_snippet_timer/sitecustomize.py
    records, per page, the time spent executing its code blocks and rendering it.
 2. Incremental rebuild: ``mkdocs serve --strict -a 127.0.0.1:PORT`` (what
-   ``make serve`` runs, on a free port): wait for the first build, append a marker paragraph to one page, and time until the
-   served page contains it; then restore the page and time until the marker is
-   gone (a second sample). Korean and English page each.
+   ``make serve`` runs, on a free port): wait for the first build, append a
+   marker paragraph to one page, and time until the served page contains it;
+   then restore the page and time until the marker is gone (a second sample).
+   Korean and English page each, ``trials`` times.
 3. Bytes: headless Chromium (Debian's /usr/bin/chromium through Playwright)
    loads every page of the built site from a local server with an empty cache;
    the sum over all its requests (the page's and its workers') of response body

@@ -115,6 +115,7 @@ def _last_commit_time() -> str:
 def on_pre_build(config):
     """Check the translations, then start the English build beside this one."""
     _forget_project_modules()
+    _SnippetCache.start_build()
     if not _is_primary(config):
         return
     for problem in translation_problems(DOCS / "ko", DOCS / "en"):
@@ -216,19 +217,25 @@ class _SnippetCache:
     snippet fails is not stored, so its warning comes back on every rebuild.
     """
 
+    fingerprint = None  # of the project files, once per build; None: cache off
     key = None  # the hash of the page being rendered, when the cache is on
     outputs = None  # outputs to replay, or None to run and record
     recorded: list = []
     failed = False
 
     @classmethod
+    def start_build(cls):
+        if _serving():
+            _patch_markdown_exec()
+            cls.fingerprint = _project_fingerprint()
+
+    @classmethod
     def start_page(cls, markdown, config):
-        folder = os.environ.get("RNNBOOK_SNIPPET_CACHE")
-        if not folder:
+        if cls.fingerprint is None:
             return
-        _patch_markdown_exec()
-        text = markdown + _language(config) + _project_fingerprint()
-        cls.key = Path(folder) / hashlib.sha256(text.encode()).hexdigest()
+        text = markdown + _language(config) + cls.fingerprint
+        folder = Path(os.environ["RNNBOOK_SNIPPET_CACHE"])
+        cls.key = folder / hashlib.sha256(text.encode()).hexdigest()
         stored = cls.key.with_suffix(".json")
         cls.outputs = json.loads(stored.read_text("utf-8")) if stored.exists() else None
         cls.recorded, cls.failed = [], False
