@@ -50,7 +50,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
-SNAPSHOT = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "overrides", "docs", "rnnbook",
+SNAPSHOT = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "bookbuild", "overrides", "docs", "rnnbook",
             "bench"]  # bench/: the results files that pages read
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -92,12 +92,11 @@ def _serve_cache_dir() -> Path:
 
 
 def on_config(config):
-    """Fix the build date and let build-time snippets import scripts/."""
+    """Fix the build date and let build-time snippets import bookbuild/."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", _last_commit_time())
     os.environ["RNNBOOK_LANG"] = _language(config)  # read by bookfig.tr
-    scripts = str(ROOT / "scripts")
-    if scripts not in sys.path:
-        sys.path.insert(0, scripts)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     return config
 
 
@@ -124,13 +123,13 @@ def on_pre_build(config):
 
 
 def _forget_project_modules():
-    """Make snippets import rnnbook and bookfig afresh in every build.
+    """Make snippets import rnnbook and bookbuild afresh in every build.
 
     `mkdocs serve` builds again in the same process after an edit; without
     this, snippets would still run the package as it was at the first build.
     """
     for name in list(sys.modules):
-        if name in ("rnnbook", "bookfig") or name.startswith("rnnbook."):
+        if name.split(".")[0] in ("rnnbook", "bookbuild"):
             del sys.modules[name]
 
 
@@ -265,7 +264,8 @@ class _SnippetCache:
 def _project_fingerprint() -> str:
     """Hash of the project files that build-time snippets read or import."""
     digest = hashlib.sha256()
-    for folder, pattern in [("rnnbook", "**/*"), ("scripts", "*.py"), ("bench", "*.json")]:
+    for folder, pattern in [("rnnbook", "**/*"), ("bookbuild", "**/*.py"),
+                            ("scripts", "*.py"), ("bench", "*.json")]:
         for path in sorted((ROOT / folder).glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(ROOT).as_posix().encode())

@@ -24,8 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # what pages need besides docs/: configs, hooks, assets, benchmark results
-MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "overrides", "docs/assets",
-             "bench"]
+MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "bookbuild", "overrides",
+             "docs/assets", "bench"]
 HEADING = re.compile(r"^#{1,6} ")
 
 

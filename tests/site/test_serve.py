@@ -27,7 +27,7 @@ SNIPPET = """
 ```python exec="on" result="text"
 import os
 
-import bookfig
+from bookbuild import bookfig
 
 with open(os.environ["RUNS_FILE"], "a", encoding="utf-8") as f:
     f.write("{page} " + os.environ["RNNBOOK_LANG"] + "\\n")
@@ -145,9 +145,9 @@ def test_an_edit_reruns_only_the_edited_pages_snippets(server):
                       ("en/other/", "other")]:  # every output is still shown
         assert f"ran {name}" in _get(server.base + url), url
 
-    # snippets import the project's scripts: a change there re-runs every page,
+    # snippets import the project's bookbuild/: a change there re-runs every page,
     # with the new code (both processes keep running between rebuilds)
-    server.change(server.project / "scripts" / "bookfig.py", '\nMARK = "new bookfig"\n')
+    server.change(server.project / "bookbuild" / "bookfig.py", '\nMARK = "new bookfig"\n')
     assert server.ran() == sorted(first * 2 + ["other ko"])
     for url in ["", "other/", "en/", "en/other/"]:
         assert "with new bookfig" in _get(server.base + url), url

@@ -205,7 +205,7 @@ def test_extraction_takes_python_blocks_and_their_output():
     ('print("a")\n', "b\n", "prints other output"),
     ('print("a")\n', "", "prints other output"),
     ("import no_such_module_here\n", "", "exit code 1"),
-    ("import sys\nsys.path.append('x')\nimport bookfig\n", "", "exit code 1"),
+    ("import sys\nsys.path.append('x')\nfrom bookbuild import bookfig\n", "", "exit code 1"),
 ])
 def test_failure_names_the_page_and_snippet(code, shown, message):
     snippet = Snippet("en/rnn/", 4, code, shown)
