@@ -1,0 +1,98 @@
+"""Korean search that forgives spacing.
+
+Korean readers often drop the space inside a compound: they type 망각게이트 for
+망각 게이트, or 은닉상태 for 은닉 상태. Material's search splits the text on
+spaces and matches each query word as a prefix, so 망각게이트 finds nothing.
+
+After the search plugin has written the Korean index, `add_spacing_variants`
+gives every section an extra field, `variants`, with the other spacing of each
+glossary term the section uses, as often as it uses it and with the particle
+that follows it ("망각 게이트는" -> "망각게이트는"). The query 망각게이트 then
+finds, by prefix, the sections that write 망각 게이트; the reverse (a text
+written without the space, a query with it) gets the spaced words. The field
+is searched but never shown. The English index is left as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+FIELD = "variants"
+# as much weight as the text itself: a variant is the same word
+FIELD_BOOST = 1.0
+HANGUL = "\uac00-\ud7a3"
+_TAGS = re.compile(r"<[^>]+>")
+_TABLE_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|", re.M)
+
+
+def glossary_terms(glossary_md: str) -> list[str]:
+    """The Korean terms of the glossary's term table that contain a space.
+
+    Args:
+        glossary_md: the text of docs/ko/glossary.md.
+
+    Returns:
+        e.g. ["가중치 공유", "망각 게이트", ...], in the glossary's order.
+    """
+    start = glossary_md.index("{#terms}")
+    end = glossary_md.find("\n## ", start)
+    table = glossary_md[start:end if end != -1 else None]
+    cells = _TABLE_ROW.findall(table)[1:]  # without the header row
+    terms = [cell for cell in cells if not set(cell) <= set("-: ")]
+    return [t for t in terms if " " in t and re.search(f"[{HANGUL}]", t)]
+
+
+def variants(text: str, terms: list[str]) -> list[str]:
+    """The other spacing of each term in `text`, once per occurrence.
+
+    A term written with spaces gives its joined form, a term written joined
+    gives its spaced words; a Hangul suffix (a particle) stays attached.
+
+    >>> variants("망각 게이트는 0과 1 사이다. 망각게이트", ["망각 게이트"])
+    ['망각게이트는', '망각', '게이트']
+    """
+    found = []
+    for term in terms:
+        joined = term.replace(" ", "")
+        spaced = r"\s+".join(map(re.escape, term.split()))
+        for match in re.finditer(f"{spaced}([{HANGUL}]*)", text):
+            found.append(joined + match.group(1))
+        for match in re.finditer(f"(?<![{HANGUL}]){re.escape(joined)}", text):
+            found.extend(term.split())
+    return found
+
+
+def add_spacing_variants(index: dict, terms: list[str]) -> dict:
+    """Add the `variants` field to a Material search index (in place).
+
+    Args:
+        index: the parsed search/search_index.json ({"config", "docs"}).
+        terms: glossary terms with a space (see `glossary_terms`).
+
+    Returns:
+        `index`, each doc with a "variants" string where it has any.
+    """
+    index["config"]["fields"][FIELD] = {"boost": FIELD_BOOST}
+    for doc in index["docs"]:
+        text = _TAGS.sub(" ", doc.get("title", "") + " " + doc.get("text", ""))
+        found = variants(text, terms)
+        if found:
+            doc[FIELD] = " ".join(found)
+    return index
+
+
+def rewrite_index(site_dir: Path, glossary_md: Path) -> int:
+    """Add spacing variants to site_dir/search/search_index.json.
+
+    Returns:
+        How many sections got variants.
+    """
+    path = Path(site_dir) / "search" / "search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    terms = glossary_terms(Path(glossary_md).read_text(encoding="utf-8"))
+    add_spacing_variants(index, terms)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    return sum(FIELD in doc for doc in index["docs"])
