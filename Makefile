@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test system-deps bench clean
+.PHONY: install serve build test system-deps bench experiments clean
 
 # Python packages: rnnbook (editable) with its docs and test extras, pinned in
 # pyproject.toml. torch is the CPU build (torch==2.13.0).
@@ -33,6 +33,11 @@ test: install system-deps
 
 bench: install
 	$(BIN)/python bench/bench_rnn.py
+
+# The experiments chapter's trainings (adding problem, RNN/LSTM/GRU, several
+# lengths and seeds) -> bench/adding_problem.json, read by the page.
+experiments: install
+	$(BIN)/python bench/record_experiments.py
 
 clean:
 	rm -rf site $(VENV) test-artifacts

@@ -47,7 +47,7 @@ def _check_length(name, T, minimum):
 
 
 def adding_problem(n, T, *, rng=None, dtype=np.float64):
-    """The adding problem (Hochreiter & Schmidhuber 1997): add two marked numbers.
+    """The adding problem, in the variant of Le et al. (2015) and Arjovsky et al. (2016).
 
     Each step carries a random value in [0, 1) and a marker in {0, 1}. Exactly
     two steps are marked, one in the first half and one in the second half;
@@ -55,7 +55,14 @@ def adding_problem(n, T, *, rng=None, dtype=np.float64):
 
         y = x[t1, 0] + x[t2, 0],  t1 < T // 2 <= t2
 
-    Always predicting the mean (1.0) gives a mean squared error of 1/6.
+    Always predicting the mean (1.0) gives a mean squared error of 1/6;
+    remembering only the second marked value (predicting x[t2, 0] + 0.5)
+    gives 1/12, half of it.
+
+    Hochreiter & Schmidhuber's original (1997, Experiment 4) differs: values
+    in [-1, 1], the first mark among the first 10 steps and the second among
+    the first T/2 - 1, random lengths in [T, 1.1 T], target 0.5 + (X1 + X2)/4.
+    There both marks lie early; here the second one may be 1 step from the end.
 
     Args:
         n: number of examples, >= 1.
@@ -282,7 +289,8 @@ class ReadoutModel:
         return loss, {**layer_grads, **grads}
 
 
-def train_readout(model, make_batch, *, steps, lr=1e-2, clip=1.0, rng=None):
+def train_readout(model, make_batch, *, steps, lr=1e-2, clip=1.0, rng=None,
+                  callback=None):
     """Train a ReadoutModel with Adam on fresh batches, clipping the gradient norm.
 
     Args:
@@ -293,6 +301,9 @@ def train_readout(model, make_batch, *, steps, lr=1e-2, clip=1.0, rng=None):
         lr: Adam learning rate, > 0.
         clip: maximum gradient norm, or None for no clipping.
         rng: numpy Generator passed to ``make_batch`` (None: a fresh one).
+        callback: None, or a function ``(step, model) -> None`` called after
+            every update (step = 1, 2, ..., steps), e.g. to measure the model
+            during training. It must not draw from ``rng``.
 
     Returns:
         list of ``steps`` floats: the training loss at each step.
@@ -306,30 +317,83 @@ def train_readout(model, make_batch, *, steps, lr=1e-2, clip=1.0, rng=None):
         raise TypeError(
             f"make_batch: expected a callable, got {type(make_batch).__name__}"
         )
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback: expected a callable or None, got {type(callback).__name__}"
+        )
     steps = check_positive_int("steps", steps)
     if clip is not None:
         check_positive_float("clip", clip)
     rng = check_rng("rng", rng)
     optimizer = Adam(lr)
     losses = []
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         x, y = make_batch(rng)
         loss, grads = model.loss(x, y)
         if clip is not None:
             clip_grad_norm(grads, clip)
         optimizer.step(model.params, grads)
         losses.append(loss)
+        if callback is not None:
+            callback(step, model)
     return losses
 
 
+def marked_value_gradients(model, x):
+    """How much the output moves with each marked value of the adding problem.
+
+        g1[b] = d yhat_b / d v_{t1}     g2[b] = d yhat_b / d v_{t2}
+
+    A model that solves the task has g1 = g2 = 1 (y = v_{t1} + v_{t2}); a
+    model whose gradient never reaches t1 has g1 near 0.
+
+    Args:
+        model: a ``ReadoutModel`` with input_size 2 and output_size 1.
+        x: adding-problem input (T, n, 2), exactly two markers per example.
+
+    Returns:
+        (g1, g2): two float arrays of shape (n,).
+
+    Raises:
+        TypeError, ValueError: bad model or input.
+
+    Example:
+        >>> model = ReadoutModel("lstm", 2, 8, 1, rng=np.random.default_rng(0))
+        >>> x, _ = adding_problem(5, 10, rng=np.random.default_rng(1))
+        >>> [g.shape for g in marked_value_gradients(model, x)]
+        [(5,), (5,)]
+    """
+    if not isinstance(model, ReadoutModel):
+        raise TypeError(f"model: expected a ReadoutModel, got {type(model).__name__}")
+    W_hy = model.head["weight_hy"]  # (1, H)
+    if W_hy.shape[0] != 1 or model.layer.input_size != 2:
+        raise ValueError(
+            "model: expected input_size 2 and output_size 1 (the adding problem), "
+            f"got input_size {model.layer.input_size} and output_size {W_hy.shape[0]}"
+        )
+    x = check_array("x", x, ("T", "n", 2))
+    marked_t, marked_b = np.nonzero(x[:, :, 1] == 1.0)  # sorted by t
+    n = x.shape[1]
+    if marked_t.size != 2 * n or np.any(np.bincount(marked_b, minlength=n) != 2):
+        raise ValueError("x: expected exactly two markers (x[t, b, 1] == 1) per example")
+    hs, _ = model.layer(x)  # (T, n, H)
+    dhs = np.zeros_like(hs)  # (T, n, H)
+    dhs[-1] = W_hy  # d yhat / d h_T = W_hy, for every example
+    grad_x, _, _ = model.layer.backward(dhs)  # (T, n, 2)
+    order = np.argsort(marked_b, kind="stable")  # each example's two marks, t1 first
+    t = marked_t[order].reshape(n, 2)  # (n, 2): t1, t2
+    cols = np.arange(n)
+    return grad_x[t[:, 0], cols, 0], grad_x[t[:, 1], cols, 0]
+
+
 def run_experiment(task, cell, T, *, hidden_size=16, steps=1000, batch_size=16,
-                   lr=0.02, clip=1.0, gate_bias=0.0, n_test=500, seed=0):
+                   lr=0.02, clip=1.0, gate_bias=0.0, n_test=500, seed=0,
+                   loss_every=1, probe_every=0, n_probe=256):
     """Train one cell on one task at one length and measure it on fresh data.
 
-    With the defaults, on the adding problem, all three cells learn at T = 5
-    (test MSE < 0.02 against the baseline 1/6), while at T = 30 the plain RNN
-    stays at the baseline (it never learns to use the marked values) and the
-    LSTM and GRU reach an MSE near 0.001.
+    The experiments chapter reads runs of this function recorded by
+    ``bench/record_experiments.py`` (``make experiments``) in
+    ``bench/adding_problem.json``.
 
     Args:
         task: "adding" (MSE, baseline 1/6) or "first_symbol" (4 classes,
@@ -343,11 +407,19 @@ def run_experiment(task, cell, T, *, hidden_size=16, steps=1000, batch_size=16,
         clip: maximum gradient norm.
         gate_bias: see ``ReadoutModel``.
         n_test: number of held-out test examples.
-        seed: seeds everything (weights, batches, test set).
+        seed: seeds everything (weights, batches, test set, probe batch).
+        loss_every: k >= 1; "losses" holds the mean training loss of each
+            block of k steps (1: every step's loss).
+        probe_every: for "adding", every this many steps measure
+            ``marked_value_gradients`` on a fixed probe batch (0: never). The
+            probe batch has its own generator, so the training is unchanged.
+        n_probe: examples in the probe batch.
 
     Returns:
         dict with "losses" (training curve), "test_loss", "baseline" (the loss
-        of the best constant guess) and, for "first_symbol", "accuracy".
+        of the best constant guess), "test_ratio" (test_loss / baseline), for
+        "first_symbol" "accuracy", and with probe_every > 0 "probe": a dict of
+        lists "step", "g1", "g2" (the mean of g1 and of g2 over the batch).
 
     Raises:
         TypeError, ValueError: bad arguments.
@@ -355,11 +427,18 @@ def run_experiment(task, cell, T, *, hidden_size=16, steps=1000, batch_size=16,
     Example:
         >>> result = run_experiment("first_symbol", "lstm", 5, steps=5, seed=0)
         >>> sorted(result)
-        ['accuracy', 'baseline', 'losses', 'test_loss']
+        ['accuracy', 'baseline', 'losses', 'test_loss', 'test_ratio']
     """
     check_choice("task", task, ("adding", "first_symbol"))
     batch_size = check_positive_int("batch_size", batch_size)
     n_test = check_positive_int("n_test", n_test)
+    loss_every = check_positive_int("loss_every", loss_every)
+    if isinstance(probe_every, bool) or not isinstance(probe_every, (int, np.integer)) \
+            or probe_every < 0:
+        raise ValueError(f"probe_every: expected an int >= 0, got {probe_every!r}")
+    if probe_every and task != "adding":
+        raise ValueError(f"probe_every: only for task 'adding', got task {task!r}")
+    n_probe = check_positive_int("n_probe", n_probe)
     rng = np.random.default_rng(seed)
     if task == "adding":
         make = lambda n, rng: adding_problem(n, T, rng=rng)  # noqa: E731
@@ -371,10 +450,30 @@ def run_experiment(task, cell, T, *, hidden_size=16, steps=1000, batch_size=16,
         model = ReadoutModel(cell, 8, hidden_size, 4, loss="cross_entropy",
                              gate_bias=gate_bias, rng=rng)
         baseline = float(np.log(4))  # a uniform guess over 4 classes
+    callback, probe = None, None
+    if probe_every:
+        # a separate stream: drawing the probe batch leaves `rng` untouched
+        x_probe, _ = make(n_probe, np.random.default_rng([seed, 1]))
+        probe = {"step": [], "g1": [], "g2": []}
+
+        def callback(step, model):
+            if step % probe_every == 0:
+                g1, g2 = marked_value_gradients(model, x_probe)
+                probe["step"].append(step)
+                probe["g1"].append(float(np.mean(g1)))
+                probe["g2"].append(float(np.mean(g2)))
+
     losses = train_readout(model, lambda rng: make(batch_size, rng), steps=steps,
-                           lr=lr, clip=clip, rng=rng)
+                           lr=lr, clip=clip, rng=rng, callback=callback)
+    if loss_every > 1:  # mean of each block of loss_every steps (the last may be short)
+        losses = [float(np.mean(losses[i:i + loss_every]))
+                  for i in range(0, len(losses), loss_every)]
     x, y = make(n_test, rng)
-    result = {"losses": losses, "test_loss": model.loss(x, y)[0], "baseline": baseline}
+    test_loss = model.loss(x, y)[0]
+    result = {"losses": losses, "test_loss": test_loss, "baseline": baseline,
+              "test_ratio": test_loss / baseline}
     if task == "first_symbol":
         result["accuracy"] = float(np.mean(model.predict(x).argmax(axis=1) == y))
+    if probe is not None:
+        result["probe"] = probe
     return result
