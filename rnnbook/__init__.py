@@ -1,7 +1,9 @@
 """rnnbook: NumPy RNN, LSTM and GRU with backpropagation through time.
 
 The companion package of the rnnbook textbook; every layer matches ``torch.nn``
-number for number.
+number for number. One deliberate difference: NaN or inf in an input, state,
+parameter or gradient raises ``ValueError`` naming the argument, where torch
+propagates it.
 """
 
 from . import gru, layers, lstm, rnn

@@ -270,7 +270,7 @@ class CharLM:
             target_ids: int ndarray (T,), the characters to predict (usually
                 the inputs shifted by one).
             state: the state carried from the previous chunk: h (1, H), or
-                (h, c) for an LSTM; None starts from zeros.
+                (h, c) for an LSTM (a tuple or a list); None starts from zeros.
 
         Returns:
             (loss, grads, state): the mean loss per character (float); a dict
@@ -283,10 +283,15 @@ class CharLM:
         V = self.vocab_size
         check_int_array("input_ids", input_ids, 1, high=V)
         check_int_array("target_ids", target_ids, 1, high=V)
-        if input_ids.size == 0 or target_ids.shape != input_ids.shape:
+        if input_ids.size == 0:
             raise ValueError(
-                "target_ids: expected the non-empty shape of input_ids "
-                f"{input_ids.shape}, got {target_ids.shape}"
+                "input_ids: expected a chunk of at least one character, got an "
+                "empty array of shape (0,)"
+            )
+        if target_ids.shape != input_ids.shape:
+            raise ValueError(
+                f"target_ids: expected the shape of input_ids {input_ids.shape}, "
+                f"got {target_ids.shape}"
             )
         W_hy, b_y = self.head["weight_hy"], self.head["bias_y"]
         x = one_hot(input_ids, V, self.dtype)  # (T, V)
@@ -354,14 +359,15 @@ class CharLM:
             return None
         shape = (1, self.hidden_size)
         if self.cell == "lstm":
-            if not (isinstance(state, tuple) and len(state) == 2):
+            # a tuple or a list, as the LSTM layer accepts
+            if not (isinstance(state, (tuple, list)) and len(state) == 2):
                 raise TypeError(
                     f"state: expected a pair (h, c) for an LSTM, "
                     f"got {type(state).__name__}"
                 )
             check_array("state[0]", state[0], shape, self.dtype)
             check_array("state[1]", state[1], shape, self.dtype)
-            return state
+            return tuple(state)
         return check_array("state", state, shape, self.dtype)
 
 

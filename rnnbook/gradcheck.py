@@ -212,7 +212,8 @@ def check_layer(layer, x, hx=None, *, rng=None, eps=1e-6):
     is_lstm = layer.mode == "LSTM"
     if hx is None:
         hx = _random_state(layer, x, is_lstm, rng)
-    if is_lstm and not (isinstance(hx, tuple) and len(hx) == 2):
+    # a pair as a tuple or a list, as the LSTM layer accepts
+    if is_lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
         raise TypeError(
             f"hx: expected a pair (h0, c0) for an LSTM, got {type(hx).__name__}"
         )

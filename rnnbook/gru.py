@@ -266,7 +266,10 @@ def step_forward(x_t, h_prev, params, reset_after=True):
         rh = np.empty((B, H), dtype=x_t.dtype)  # (B, H)
         _gates_forward_before(gates.reshape(B, 3, H), h_prev, W_hh, rh, h_t)
         ah = None
-    return h_t, StepCache(x_t, h_prev, gates, ah, rh, params, bool(reset_after))
+    # copies of the inputs: editing them in place before backward must not
+    # change the gradients
+    return h_t, StepCache(x_t.copy(), h_prev.copy(), gates, ah, rh, params,
+                          bool(reset_after))
 
 
 @_saturating
@@ -396,7 +399,8 @@ def _forward(x, h0, params, reset_after):
         rh = np.empty((T, B, H), dtype=x.dtype)  # rh[t] = r ⊙ h_{t-1}  (T, B, H)
         for t in range(T):
             _gates_forward_before(gates3[t], h[t], W_hh, rh[t], h[t + 1])
-    return h[1:], Cache(x, h, gates, ah, rh, params, reset_after)
+    # a copy of x: editing it in place before backward must not change the gradients
+    return h[1:], Cache(np.array(x), h, gates, ah, rh, params, reset_after)
 
 
 def backward(dhs, cache):

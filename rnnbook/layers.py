@@ -13,6 +13,11 @@ cell, in one base class shared by all three:
   ``weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_ih_l0_reverse, ...``;
 - ``backward``: BPTT through every layer and direction, returning the gradients of
   the input, the initial state(s) and every parameter.
+
+One deliberate difference from torch.nn: NaN or inf in an input, a state, a
+parameter or a gradient raises ``ValueError`` naming the argument, where torch
+propagates it. A NaN is almost always a bug upstream; the error stops it where
+it first appears.
 """
 
 from __future__ import annotations

@@ -166,7 +166,10 @@ def step_forward(x_t, h_prev, c_prev, params):
     # c_t, tanh(c_t), h_t                                       (B, H) each
     c_t, tanh_c, h_t = (np.empty((B, H), dtype=x_t.dtype) for _ in range(3))
     _gates_forward(gates.reshape(B, 4, H), c_prev, c_t, tanh_c, h_t)
-    return h_t, c_t, StepCache(x_t, h_prev, c_prev, gates, tanh_c, params)
+    # copies of the inputs: editing them in place before backward must not
+    # change the gradients
+    return h_t, c_t, StepCache(x_t.copy(), h_prev.copy(), c_prev.copy(), gates, tanh_c,
+                               params)
 
 
 @_saturating
@@ -278,7 +281,8 @@ def _forward(x, h0, c0, params):
         # a_t = (x_t W_ih^T + b_ih + b_hh) + h_{t-1} W_hh^T
         a_t += h[t] @ W_hh_T
         _gates_forward(gates4[t], c[t], c[t + 1], tanh_c[t], h[t + 1])
-    return h[1:], c[T], Cache(x, h, c, gates, tanh_c, params)
+    # a copy of x: editing it in place before backward must not change the gradients
+    return h[1:], c[T], Cache(np.array(x), h, c, gates, tanh_c, params)
 
 
 def backward(dhs, dc_T, cache):

@@ -9,6 +9,9 @@ gradients with the same keys (what every ``backward`` in rnnbook returns)::
 
 Per-parameter state (Adagrad's sum of squares, Adam's moments) is kept in a
 dict keyed by the parameter's name.
+
+Unlike torch, a parameter or gradient holding NaN or inf raises ``ValueError``
+(naming it) instead of spreading into every parameter.
 """
 
 from __future__ import annotations
@@ -35,6 +38,23 @@ def _check_dicts(params, grads):
             )
         check_array(f"params[{name!r}]", p, p.shape)
         check_array(f"grads[{name!r}]", grads[name], p.shape)
+
+
+def _check_state(store, params, owner):
+    """Check that the state kept from earlier steps fits ``params``' shapes.
+
+    Optimizer state is keyed by parameter name, so an optimizer reused for a
+    model whose parameter has the same name but another shape must say so
+    before anything is updated (make a new optimizer for the new model).
+    """
+    for name, p in params.items():
+        if name in store and store[name].shape != p.shape:
+            raise ValueError(
+                f"params[{name!r}]: this {owner} holds state of shape "
+                f"{store[name].shape} for {name!r} from earlier steps, got a "
+                f"parameter of shape {p.shape}; use a new {owner} for a model "
+                "with other shapes"
+            )
 
 
 class SGD:
@@ -100,9 +120,11 @@ class Adagrad:
         """Update every array of ``params`` in place from ``grads`` (same keys).
 
         Raises:
-            TypeError, ValueError: the dicts' keys or the shapes do not match.
+            TypeError, ValueError: the dicts' keys or the shapes do not match,
+                or a parameter's shape differs from the earlier steps'.
         """
         _check_dicts(params, grads)
+        _check_state(self.sum_sq, params, "Adagrad")
         for name, p in params.items():
             g = grads[name]
             s = self.sum_sq.setdefault(name, np.zeros_like(p))  # like p
@@ -153,9 +175,11 @@ class Adam:
         """Update every array of ``params`` in place from ``grads`` (same keys).
 
         Raises:
-            TypeError, ValueError: the dicts' keys or the shapes do not match.
+            TypeError, ValueError: the dicts' keys or the shapes do not match,
+                or a parameter's shape differs from the earlier steps'.
         """
         _check_dicts(params, grads)
+        _check_state(self.m, params, "Adam")
         b1, b2 = self.betas
         self.t += 1
         for name, p in params.items():
@@ -178,11 +202,13 @@ def clip_grad_norm(grads, max_norm):
     """Rescale all gradients together so their joint L2 norm is at most max_norm.
 
         total = sqrt(sum over arrays of ||g||^2)
-        if total > max_norm:  g <- g * max_norm / (total + 1e-6)
+        g <- g * min(1, max_norm / (total + 1e-6))
 
-    Same rule as ``torch.nn.utils.clip_grad_norm_``. The direction of the
-    gradient is kept; only its length is capped, which tames the exploding
-    gradients of long sequences. Call it in the training loop, after the
+    Exactly the rule of ``torch.nn.utils.clip_grad_norm_``. The 1e-6 keeps the
+    division safe; it also scales a total norm equal to ``max_norm`` (or up to
+    1e-6 below it) by max_norm / (total + 1e-6), slightly less than 1. The
+    direction of the gradient is kept; only its length is capped, which tames
+    the exploding gradients of long sequences. Call it in the training loop, after the
     loss and before the optimizer step, never inside the loss function.
 
     Args:
@@ -214,9 +240,10 @@ def clip_grad_norm(grads, max_norm):
         check_array(f"grads[{name!r}]", g, g.shape)
     # total = sqrt(sum_k ||g_k||^2)
     total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
-    if total > max_norm:
-        scale = max_norm / (total + 1e-6)
+    # scale = min(1, max_norm / (total + 1e-6))
+    scale = max_norm / (total + 1e-6)
+    if scale < 1:
         for g in grads.values():
-            # g <- g * max_norm / (total + 1e-6)
+            # g <- g * scale
             g *= scale
     return total

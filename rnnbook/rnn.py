@@ -163,7 +163,9 @@ def step_forward(x_t, h_prev, params, nonlinearity="tanh"):
     a_t += h_prev @ params["weight_hh"].T
     # h_t = tanh(a_t)                                          (B, H)
     h_t = _activate(a_t, nonlinearity)
-    return h_t, StepCache(x_t, h_prev, h_t, params, nonlinearity)
+    # copies of the inputs: editing them in place before backward must not
+    # change the gradients
+    return h_t, StepCache(x_t.copy(), h_prev.copy(), h_t, params, nonlinearity)
 
 
 def step_backward(dh_t, cache):
@@ -262,7 +264,8 @@ def _forward(x, h0, params, nonlinearity):
         a_t += h[t] @ W_hh_T
         # h_t = tanh(a_t)
         _activate(a_t, nonlinearity, out=h[t + 1])
-    return h[1:], Cache(x, h, params, nonlinearity)
+    # a copy of x: editing it in place before backward must not change the gradients
+    return h[1:], Cache(np.array(x), h, params, nonlinearity)
 
 
 def backward(dhs, cache):

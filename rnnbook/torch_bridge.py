@@ -31,8 +31,9 @@ def from_torch(module):
     Raises:
         TypeError: ``module`` is not one of those classes, or its dtype is neither
             float32 nor float64.
-        ValueError: an LSTM with ``proj_size > 0``, or dropout between layers
-            (rnnbook has neither).
+        ValueError: an LSTM with ``proj_size > 0``, or dropout that torch would
+            apply (``num_layers > 1`` in training mode). Dropout with one layer
+            (torch never applies it) or in ``.eval()`` mode is accepted.
 
     Example:
         >>> import torch
@@ -45,7 +46,9 @@ def from_torch(module):
     import torch
 
     classes = {torch.nn.RNN: RNN, torch.nn.LSTM: LSTM, torch.nn.GRU: GRU}
-    cls = classes.get(type(module))
+    # isinstance, so that subclasses of the torch classes are accepted too
+    cls = next((ours for theirs, ours in classes.items()
+                if isinstance(module, theirs)), None)
     if cls is None:
         raise TypeError(
             "module: expected torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU, "
@@ -53,8 +56,13 @@ def from_torch(module):
         )
     if getattr(module, "proj_size", 0):
         raise ValueError(f"module: LSTM proj_size={module.proj_size} is not supported")
-    if module.dropout:
-        raise ValueError(f"module: dropout={module.dropout} is not supported")
+    # torch applies dropout only between layers, and only in training mode
+    if module.dropout and module.num_layers > 1 and module.training:
+        raise ValueError(
+            f"module: dropout={module.dropout} between {module.num_layers} layers in "
+            "training mode is not supported; call module.eval() first (dropout is "
+            "then off, as in torch)"
+        )
     first = next(module.parameters())
     dtype = _TORCH_DTYPES.get(str(first.dtype))
     if dtype is None:

@@ -291,8 +291,14 @@ def test_charlm_rejects_bad_input(rng):
         CharLM(4, 8, dtype=np.int64)
     model = CharLM(4, 8, "lstm", rng=rng)
     ids = np.array([0, 1, 2])
-    with pytest.raises(ValueError, match="target_ids: expected the non-empty shape"):
+    with pytest.raises(ValueError,
+                       match=r"target_ids: expected the shape of input_ids \(3,\), "
+                             r"got \(2,\)"):
         model.loss(ids, ids[:2])
+    empty = np.array([], dtype=np.int64)
+    with pytest.raises(ValueError, match=r"input_ids: expected a chunk of at least "
+                                         r"one character, got an empty array"):
+        model.loss(empty, empty)
     with pytest.raises(ValueError, match=r"input_ids: expected ids in \[0, 4\)"):
         model.loss(np.array([0, 9]), np.array([0, 1]))
     with pytest.raises(TypeError, match=r"state: expected a pair \(h, c\)"):
@@ -326,3 +332,19 @@ def test_train_rejects_bad_input(rng):
         train("model", ids, steps=1)
     with pytest.raises(TypeError, match="steps: expected a positive int, got float"):
         train(model, ids, steps=1.5, seq_len=2)
+
+
+def test_lstm_state_may_be_a_list_like_the_layer_accepts(rng):
+    """CharLM.loss and sample take (h, c) as a list too, with the tuple's result."""
+    model = CharLM(4, 8, "lstm", rng=rng)
+    ids = np.array([0, 1, 2, 3])
+    h0, c0 = rng.standard_normal((1, 8)), rng.standard_normal((1, 8))
+    loss_t, grads_t, state_t = model.loss(ids, ids, (h0, c0))
+    loss_l, grads_l, state_l = model.loss(ids, ids, [h0, c0])
+    assert loss_l == loss_t
+    for name in grads_t:
+        np.testing.assert_array_equal(grads_l[name], grads_t[name])
+    np.testing.assert_array_equal(state_l[1], state_t[1])
+    sample_t = model.sample(0, 6, rng=np.random.default_rng(5), state=(h0, c0))
+    sample_l = model.sample(0, 6, rng=np.random.default_rng(5), state=[h0, c0])
+    np.testing.assert_array_equal(sample_l, sample_t)

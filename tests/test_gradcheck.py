@@ -145,6 +145,15 @@ def test_check_layer_with_given_state(rng):
     assert max(errors.values()) < 1e-6
 
 
+def test_check_layer_takes_an_lstm_state_as_a_list_like_the_layer(rng):
+    layer = rnnbook.LSTM(2, 3, rng=rng)
+    h0, c0 = rng.standard_normal((2, 1, 2, 3))
+    x = rng.standard_normal((4, 2, 2))
+    as_tuple = check_layer(layer, x, (h0, c0), rng=np.random.default_rng(7))
+    as_list = check_layer(layer, x, [h0, c0], rng=np.random.default_rng(7))
+    assert as_list == as_tuple and max(as_list.values()) < 1e-6
+
+
 class _BrokenLayer:
     """Wraps a layer and returns a wrong weight_hh gradient (transposed rows)."""
 

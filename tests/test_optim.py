@@ -89,6 +89,22 @@ def test_state_is_per_parameter_name():
     np.testing.assert_allclose(opt.sum_sq["b"], [4.0, 4.0, 4.0])
 
 
+@pytest.mark.parametrize("make", [lambda: Adagrad(0.1), lambda: Adam(0.1)],
+                         ids=["Adagrad", "Adam"])
+def test_reusing_an_optimizer_with_other_shapes_is_a_clear_error(make):
+    opt = make()
+    opt.step({"w": np.zeros((2, 3))}, {"w": np.ones((2, 3))})
+    params = {"b": np.zeros(2), "w": np.zeros((4, 3))}
+    name = type(opt).__name__
+    with pytest.raises(ValueError, match=(
+            rf"params\['w'\]: this {name} holds state of shape \(2, 3\) for 'w' "
+            rf"from earlier steps, got a parameter of shape \(4, 3\); use a new "
+            rf"{name}")):
+        opt.step(params, {"b": np.ones(2), "w": np.ones((4, 3))})
+    # nothing was updated before the error
+    np.testing.assert_array_equal(params["b"], np.zeros(2))
+
+
 def test_step_updates_in_place():
     w = np.ones(2)
     SGD(1.0).step({"w": w}, {"w": np.array([1.0, 2.0])})
@@ -111,6 +127,34 @@ def test_clip_grad_norm_matches_torch(max_norm):
     assert total == pytest.approx(expected_norm, rel=1e-12)
     for t, g in zip(tensors, grads.values()):
         np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-12)
+
+
+def _torch_clip(grads, max_norm):
+    """torch.nn.utils.clip_grad_norm_ on float64 copies: (total norm, clipped)."""
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True)
+               for g in grads.values()]
+    for t, g in zip(tensors, grads.values()):
+        t.grad = torch.tensor(g)
+    total = torch.nn.utils.clip_grad_norm_(tensors, max_norm).item()
+    return total, {k: t.grad.numpy() for k, t in zip(grads, tensors)}
+
+
+@pytest.mark.parametrize("offset", [0.0, -5e-7, -2e-6, 1e-9],
+                         ids=["equal", "1e-6-below", "further-below", "just-above"])
+def test_clip_grad_norm_matches_torch_at_the_threshold(offset):
+    """Total norm 5 against max_norm = 5 - offset: torch scales by
+    max_norm / (total + 1e-6) whenever that is below 1, also at equality."""
+    max_norm = 5.0 + offset
+    grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}
+    total_t, clipped_t = _torch_clip(grads, max_norm)
+    total = clip_grad_norm(grads, max_norm)
+    assert total == total_t == 5.0
+    for name, g in grads.items():
+        np.testing.assert_allclose(g, clipped_t[name], rtol=1e-15, atol=0)
+    if offset == 0.0:
+        # the 1e-6: the gradient shrinks by a factor 5 / 5.000001 at equality
+        np.testing.assert_allclose(grads["a"], [3.0 * 5.0 / 5.000001, 0.0],
+                                   rtol=1e-15)
 
 
 def test_clip_grad_norm_keeps_direction_and_caps_length():

@@ -224,3 +224,34 @@ def test_bridge_type_errors(torch_single_thread):
         from_torch(torch.nn.GRU(2, 3, dtype=torch.float16))
     with pytest.raises(ValueError, match="proj_size=2"):
         from_torch(torch.nn.LSTM(2, 3, proj_size=2))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_from_torch_accepts_dropout_that_torch_never_applies(torch_single_thread,
+                                                            kind):
+    """One layer (torch warns and never drops) or eval mode: the same numbers."""
+    torch = torch_single_thread
+    torch.manual_seed(0)
+    cls = getattr(torch.nn, kind)
+    with pytest.warns(UserWarning, match="dropout"):
+        one_layer = cls(D, H, dropout=0.3, dtype=torch.float64)
+    evaluating = cls(D, H, num_layers=2, dropout=0.3, dtype=torch.float64).eval()
+    x = np.random.default_rng(0).standard_normal((T, B, D))
+    for module in (one_layer, evaluating):
+        layer = from_torch(module)
+        with torch.no_grad():
+            want = module(torch.tensor(x))[0].numpy()
+        np.testing.assert_allclose(layer(x)[0], want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_from_torch_accepts_subclasses(torch_single_thread, kind):
+    torch = torch_single_thread
+    subclass = type("My" + kind, (getattr(torch.nn, kind),), {})
+    module = subclass(D, H, num_layers=2, dtype=torch.float64)
+    layer = from_torch(module)
+    assert type(layer).__name__ == kind
+    x = np.random.default_rng(0).standard_normal((T, B, D))
+    with torch.no_grad():
+        want = module(torch.tensor(x))[0].numpy()
+    np.testing.assert_allclose(layer(x)[0], want, rtol=1e-12, atol=1e-14)

@@ -368,3 +368,56 @@ def test_no_overflow_warning_at_plus_minus_1000(layer_kw, sign, dtype):
             grad_input, _, grads = layer.backward(np.ones_like(output))
     assert np.all(np.isfinite(output)) and np.all(np.isfinite(grad_input))
     assert all(np.all(np.isfinite(g)) for g in grads.values())
+
+
+# ------------------------------------------------------------ inputs edited in place
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_editing_x_in_place_after_forward_does_not_change_gradients(kind,
+                                                                   batch_first):
+    """The layer keeps a copy of x (torch would raise on the edit instead)."""
+    layer = make(kind, num_layers=2, bidirectional=True, batch_first=batch_first)
+    x = np.random.default_rng(1).standard_normal((B, T, D) if batch_first
+                                                 else (T, B, D))
+    output, _ = layer(x)
+    g = np.random.default_rng(2).standard_normal(output.shape)
+    want = layer.backward(g)
+    x += 1.0  # edited between forward and backward
+    got = layer.backward(g)
+    np.testing.assert_array_equal(got[0], want[0])
+    for name in want[2]:
+        np.testing.assert_array_equal(got[2][name], want[2][name], err_msg=name)
+
+
+@pytest.mark.parametrize("module, n_states", [(rnn, 1), (lstm, 2), (gru, 1)],
+                         ids=["rnn", "lstm", "gru"])
+def test_cell_functions_keep_copies_of_their_inputs(module, n_states):
+    """forward/backward and step_forward/step_backward: editing x (and the
+    previous states) in place after the forward call leaves the gradients alone."""
+    G = {rnn: 1, lstm: 4, gru: 3}[module]
+    rng = np.random.default_rng(3)
+    params = {"weight_ih": rng.standard_normal((G * H, D)),
+              "weight_hh": rng.standard_normal((G * H, H))}
+    x = rng.standard_normal((T, B, D))
+    states = [rng.standard_normal((B, H)) for _ in range(n_states)]
+
+    out = module.forward(x, *states, params)
+    dhs = rng.standard_normal((T, B, H))
+    extra = (np.zeros((B, H)),) if module is lstm else ()
+    want = module.backward(dhs, *extra, out[-1])
+    x += 1.0
+    got = module.backward(dhs, *extra, out[-1])
+    for name in want[-1]:
+        np.testing.assert_array_equal(got[-1][name], want[-1][name], err_msg=name)
+
+    x_t = x[0].copy()
+    out = module.step_forward(x_t, *states, params)
+    step_extra = (np.zeros((B, H)),) if module is lstm else ()
+    want = module.step_backward(dhs[0], *step_extra, out[-1])
+    x_t += 1.0
+    for s in states:
+        s += 1.0
+    got = module.step_backward(dhs[0], *step_extra, out[-1])
+    for name in want[-1]:
+        np.testing.assert_array_equal(got[-1][name], want[-1][name], err_msg=name)
