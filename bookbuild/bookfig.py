@@ -5,14 +5,22 @@ inline SVG. Text is drawn as paths with a Hangul font that ships with a PyPI
 package (NanumGothic from koreanize-matplotlib), so the figure looks the same
 on every machine and its labels stay out of the search index. The SVG carries
 no date and fixed ids, so two builds give the same bytes.
+
+Figures follow the site's light and dark themes: the background is
+transparent, and every colour is written as a CSS variable whose fallback is
+the colour itself (the light theme) and whose dark-theme value the figure's
+own ``<style>`` sets (see :func:`dark`): black text turns light, white and pale
+fills turn dark, and each hue is kept.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import colorsys
 import logging
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -43,7 +51,9 @@ def setup():
         "svg.fonttype": "path",
         "svg.hashsalt": "rnnbook",
         "figure.dpi": 100,
-        "figure.facecolor": "white",
+        "figure.facecolor": "none",   # transparent: the page shows through
+        "axes.facecolor": "none",
+        "savefig.transparent": True,
         "axes.grid": True,
         "grid.alpha": 0.3,
         "font.size": 11,
@@ -102,7 +112,47 @@ def svg(fig) -> str:
         raise ValueError("figure text its font cannot draw: "
                          + "; ".join(catch.messages[:3]))
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return themed(text[text.index("<svg"):])
+
+
+# The selector Material for MkDocs puts on <body> in the dark theme.
+DARK_SCHEME = '[data-md-color-scheme="slate"]'
+_COLOUR = re.compile(r"(fill|stroke|stop-color): (#[0-9a-f]{6})")
+
+
+def dark(colour: str) -> str:
+    """The dark-theme version of a ``#rrggbb`` colour: lightness flipped, hue kept.
+
+    Black text and lines become light grey, white and pale fills become dark
+    (near the page's own background), mid tones become a little lighter.
+    """
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ValueError(f"colour must be '#rrggbb', got {colour!r}")
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, light, sat = colorsys.rgb_to_hls(r, g, b)
+    # lightness 0 (black) -> 0.88, 1 (white) -> 0.14 (the slate page is 0.14);
+    # dark and mid tones (lines, text) at least 0.66, to stand out on the page
+    flipped = 0.88 - 0.74 * light
+    light = max(flipped, 0.66) if light <= 0.6 else flipped
+    r, g, b = colorsys.hls_to_rgb(hue, light, sat)
+    return "#" + "".join(f"{round(v * 255):02x}" for v in (r, g, b))
+
+
+def themed(text: str) -> str:
+    """The SVG with every colour as a variable the dark theme overrides.
+
+    ``fill: #3949ab`` becomes ``fill: var(--rf-3949ab, #3949ab)``; a
+    ``<style>`` in the SVG sets ``--rf-3949ab`` to :func:`dark` of it under the
+    dark theme. Text that matplotlib leaves without a fill (black) inherits
+    the root's fill, which is the variable for black.
+    """
+    colours = sorted(set(c for _, c in _COLOUR.findall(text)) | {"#000000"})
+    text = _COLOUR.sub(lambda m: f"{m[1]}: var(--rf-{m[2][1:]}, {m[2]})", text)
+    values = "".join(f"--rf-{c[1:]}: {dark(c)}; " for c in colours)
+    style = f"<style>{DARK_SCHEME} .rnnbook-figure {{ {values}}}</style>"
+    return text.replace(
+        "<svg ", '<svg style="fill: var(--rf-000000, #000000)" ', 1).replace(
+        "<defs>", "<defs>\n  " + style, 1)
 
 
 def html(fig, alt: str) -> str:
