@@ -8,7 +8,7 @@ edits made for the rebuild timing never touch the real pages and other people's
 edits during the run do not disturb it.
 
 1. Cold build: ``mkdocs build --strict`` of the whole site (both languages; the
-   English build runs in parallel, see scripts/hooks.py) into an empty folder,
+   English build runs in parallel, see bookbuild/languages.py) into an empty folder,
    every snippet executed; wall time. bench/_snippet_timer/sitecustomize.py
    records, per page, the time spent executing its code blocks and rendering it.
 2. Incremental rebuild: ``mkdocs serve --strict -a 127.0.0.1:PORT`` (what

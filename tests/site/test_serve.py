@@ -166,17 +166,17 @@ def test_a_failing_snippet_fails_every_rebuild(server):
 def test_the_english_worker_answers_each_build_in_turn(tmp_path, monkeypatch):
     """A Korean build that fails before its end leaves its English answer unread;
     the next build must get its own answer, not that one."""
-    import en_build  # scripts/, on sys.path by conftest
+    from bookbuild import languages  # ROOT, on sys.path by conftest
 
     project = make_small_project(tmp_path / "project", PAGES)
     monkeypatch.setenv("RUNS_FILE", str(tmp_path / "runs.txt"))
     first, second = tmp_path / "first", tmp_path / "second"
-    en_build.start(project / "mkdocs.en.yml", first, keep=True)
-    en_build.start(project / "mkdocs.en.yml", second, keep=True)  # first unread
+    languages.start(project / "mkdocs.en.yml", first, keep=True)
+    languages.start(project / "mkdocs.en.yml", second, keep=True)  # first unread
     try:
-        answer = en_build.finish(second)
+        answer = languages.finish(second)
     finally:
-        en_build.stop()
+        languages.stop()
     assert answer["ok"], answer
     assert answer["site_dir"] == str(second)
     assert "ran index" in (second / "index.html").read_text(encoding="utf-8")
