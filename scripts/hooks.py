@@ -12,6 +12,7 @@ MkDocs (tests/build/):
 - bookbuild.assets: docs/assets/ and a local MathJax, served by the site;
 - bookbuild.links: the language switcher leads to the same page;
 - bookbuild.builddate: the build date is the last commit's time.
+- bookbuild.runner: Run buttons on Python blocks (Pyodide served by the site).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippe
     sys.path.insert(0, str(ROOT))
 
 from bookbuild import (  # noqa: E402
-    assets, builddate, languages, links, messages, snippets, translations,
+    assets, builddate, languages, links, messages, runner, snippets, translations,
 )
 
 # the build machinery stays imported across `mkdocs serve` rebuilds
@@ -65,20 +66,20 @@ def on_pre_build(config):
 def on_files(files: Files, config) -> Files:
     for src, uri in assets.site_assets(DOCS / "assets"):
         files.append(File.generated(config, uri, abs_src_path=str(src)))
-    return files
+    return runner.on_files(files, config, ROOT, languages.is_primary(config))
 
 
 def on_page_markdown(markdown, page, config, files):
     docs = Path(config.docs_dir).relative_to(ROOT).as_posix()
     messages.rendering(f"{docs}/{page.file.src_uri}")
     snippets.SnippetCache.start_page(markdown, languages.language(config))
-    return markdown
+    return runner.on_page_markdown(markdown, page, config)  # Run buttons
 
 
 def on_page_content(html, page, config, files):
     messages.rendering(None)
     snippets.SnippetCache.end_page()
-    return html
+    return runner.on_page_content(html, page, config)
 
 
 def on_post_page(output, page, config):

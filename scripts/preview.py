@@ -23,9 +23,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# what pages need besides docs/: configs, hooks, assets, benchmark results
+# what pages need besides docs/: configs, hooks, assets, benchmark results, and
+# what the rnnbook wheel of the Run buttons is built from (bookbuild/runner.py)
 MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "bookbuild", "overrides",
-             "docs/assets", "bench"]
+             "docs/assets", "bench", "pyproject.toml", "README.md"]
 HEADING = re.compile(r"^#{1,6} ")
 
 
@@ -51,6 +52,8 @@ def copy_project(dest: Path, pages: dict[str, tuple[str | None, str | None]],
             shutil.copy(src, target)
     shutil.copytree(ROOT / "rnnbook", dest / "rnnbook",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    if (ROOT / ".deps").exists():  # Pyodide, fetched by `make install` (not in git)
+        (dest / ".deps").symlink_to(ROOT / ".deps", target_is_directory=True)
     entries = "".join(f"  - {name}\n" for name in (nav or list(pages)))
     for config in ["mkdocs.yml", "mkdocs.en.yml"]:
         text = (dest / config).read_text(encoding="utf-8")
