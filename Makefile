@@ -43,7 +43,19 @@ build: install
 system-deps:
 	bash scripts/system-deps.sh
 
-test: install system-deps
+# axe-core, the accessibility checker the browser tests inject into each page
+# (tests/site/test_browser.py; never served by the site): the npm package
+# axe-core@4.14.1 (pinned sha256 of its tarball), into .deps/axe-core/.
+AXE_DEPS := .deps/axe-core
+AXE_NPM_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+$(AXE_DEPS)/.fetched:
+	rm -rf $(AXE_DEPS) && mkdir -p $(AXE_DEPS)
+	cd $(AXE_DEPS) && npm pack --silent axe-core@4.14.1 >/dev/null
+	echo "$(AXE_NPM_SHA256)  $(AXE_DEPS)/axe-core-4.14.1.tgz" | sha256sum --check --quiet
+	tar -xzf $(AXE_DEPS)/axe-core-4.14.1.tgz -C $(AXE_DEPS)
+	touch $@
+
+test: install system-deps $(AXE_DEPS)/.fetched
 	$(BIN)/pytest
 
 bench: install
