@@ -15,13 +15,14 @@ fills turn dark, and each hue is kept.
 
 from __future__ import annotations
 
+import colorsys
 import importlib.util
 import io
-import colorsys
 import logging
 import os
 import re
 import warnings
+from html import escape
 from pathlib import Path
 
 import matplotlib
@@ -132,8 +133,12 @@ def dark(colour: str) -> str:
     hue, light, sat = colorsys.rgb_to_hls(r, g, b)
     # lightness 0 (black) -> 0.88, 1 (white) -> 0.14 (the slate page is 0.14);
     # dark and mid tones (lines, text) at least 0.66, to stand out on the page
+    # pale fills turn dark and less saturated (a dark saturated area glares)
     flipped = 0.88 - 0.74 * light
-    light = max(flipped, 0.66) if light <= 0.6 else flipped
+    if light <= 0.6:
+        light = max(flipped, 0.66)
+    else:
+        light, sat = flipped, sat * 0.6
     r, g, b = colorsys.hls_to_rgb(hue, light, sat)
     return "#" + "".join(f"{round(v * 255):02x}" for v in (r, g, b))
 
@@ -155,12 +160,15 @@ def themed(text: str) -> str:
         "<defs>", "<defs>\n  " + style, 1)
 
 
-def html(fig, alt: str) -> str:
+def html(fig, alt: str, caption: str | None = None) -> str:
     """The figure as HTML for a markdown-exec block with ``html="1"``.
 
     The block prints it: ``print(bookfig.html(fig, "..."))`` (markdown-exec
-    captures only the block's own ``print`` calls).
+    captures only the block's own ``print`` calls). A caption (plain text)
+    is shown under the figure.
     """
+    alt = escape(alt, quote=True)
     body = svg(fig).replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
-    return f'<figure class="rnnbook-figure" data-search-exclude>{body}</figure>'
+    below = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="rnnbook-figure" data-search-exclude>{body}{below}</figure>'
 
