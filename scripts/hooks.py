@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippe
     sys.path.insert(0, str(ROOT))
 
 from bookbuild import (  # noqa: E402
-    assets, builddate, languages, links, messages, runner, snippets, translations,
+    assets, builddate, languages, links, messages, runner, search, snippets,
+    translations,
 )
 
 # the build machinery stays imported across `mkdocs serve` rebuilds
@@ -88,6 +89,8 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    if languages.language(config) == "ko":  # after the search plugin wrote its index
+        search.rewrite_index(Path(config.site_dir), DOCS / "ko" / "glossary.md")
     if not languages.is_primary(config) or "out_dir" not in _english:
         return
     result = languages.finish_english(_english.pop("out_dir"), Path(config.site_dir))
