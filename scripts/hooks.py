@@ -30,6 +30,7 @@ DOCS = ROOT / "docs"
 if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippets
     sys.path.insert(0, str(ROOT))
 
+from bookbuild import a11y, csp  # noqa: E402  (tables, Content-Security-Policy)
 from bookbuild import (  # noqa: E402
     assets, builddate, languages, links, messages, runner, search, snippets,
     translations,
@@ -85,7 +86,13 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     here = languages.LANGUAGES[languages.language(config)]
-    return links.relink_switcher(output, page.url, here, languages.LANGUAGES)
+    output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)
+    output = a11y.focusable_tables(output, languages.language(config))
+    return csp.add_policy(output)  # last: hashes the page's final inline scripts
+
+
+def on_post_template(output, template_name, config):
+    return csp.add_policy(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config):

@@ -5,7 +5,9 @@ checked for: console errors, failed requests, requests to other hosts,
 equations that MathJax did not render, figures of no size, the language
 switcher (a round trip ko -> en -> ko by clicking it), the copy buttons of code
 blocks (the clipboard must hold the block's code) and Hangul drawn as boxes
-(tofu). A full-page screenshot of each page is saved under
+(tofu), violations of the pages' Content-Security-Policy, and accessibility
+(axe-core, WCAG 2.1 A/AA, in the light and the dark theme: no serious or
+critical violation). A full-page screenshot of each page is saved under
 test-artifacts/screenshots/{ko,en}/ for people to look at (not compared).
 
 The search box is driven like a reader does (click, type, read the first
@@ -15,7 +17,9 @@ the results being shown is printed (median), not asserted.
 The pages are whatever the built site has: the tests iterate over its
 index.html files, so they keep working as chapters land.
 
-Needs Debian's chromium at /usr/bin/chromium (never downloads a browser). In
+Needs Debian's chromium at /usr/bin/chromium (never downloads a browser) and
+axe-core in .deps/axe-core/ (`make test` fetches it; the tests give it to each
+page, the site never serves it). In
 CI (CI=true) a missing browser fails the tests instead of skipping them.
 """
 
@@ -55,6 +59,10 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LANGS = {"ko": "", "en": "en/"}  # language -> folder of its pages in the site
 MATH_TIMEOUT_MS = 30_000
 COPY_CHECKS_PER_PAGE = 3
+AXE_JS = ROOT / ".deps" / "axe-core" / "package" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FAILING = {"serious", "critical"}  # impacts that fail the tests
+THEMES = {"light": "default", "dark": "slate"}  # Material's palette schemes
 
 
 # ------------------------------------------------------------------ serving
@@ -150,14 +158,30 @@ def say(config, line: str):
             print(line)
 
 
+# Reports every Content-Security-Policy violation of a page to the test
+# (window.__rnnbookCSP is a Playwright binding), before any of its scripts run.
+CSP_SPY_JS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = e.sourceFile ? ` (${e.sourceFile}:${e.lineNumber})` : "";
+  const sample = e.sample ? `: ${e.sample.slice(0, 80)}` : "";
+  window.__rnnbookCSP(`${e.effectiveDirective} refused ${e.blockedURI || "(none)"}${where}${sample}`);
+}, true);
+"""
+
+
 class Monitor:
-    """Console errors, failed requests and requests to other hosts of one
-    browser context, filed under the page being checked (`label`)."""
+    """Console errors, failed requests, requests to other hosts and
+    Content-Security-Policy violations of one browser context, filed under
+    the page being checked (`label`)."""
 
     def __init__(self, context, origin: str):
         self.origin = origin.rstrip("/")
         self.label = "(before any page)"
         self.console = defaultdict(list)
+        self.csp = defaultdict(list)
+        context.expose_binding(
+            "__rnnbookCSP", lambda source, text: self.csp[self.label].append(text))
+        context.add_init_script(CSP_SPY_JS)
         self.failed = defaultdict(list)
         self.remote = defaultdict(list)
         context.on("request", self._request)
@@ -472,6 +496,60 @@ def click_switcher(page, lang: str):
     page.wait_for_url(lambda url: url != before, wait_until="load", timeout=15_000)
 
 
+@functools.cache
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is missing at {AXE_JS}: run `make test` (or "
+                    "`make .deps/axe-core/.fetched`), which fetches it with npm")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+# Every <details> open, so that what it holds is checked too.
+OPEN_DETAILS_JS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+AXE_RUN_JS = """
+async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact,
+    targets: v.nodes.map(n => n.target.join(" "))}));
+}
+"""
+
+
+def set_theme(page, theme: str):
+    """Switch to Material's light or dark theme with its header toggle, as a
+    reader does, and wait until the colours have finished changing."""
+    scheme = THEMES[theme]
+    if page.evaluate("() => document.body.dataset.mdColorScheme") != scheme:
+        page.locator("form[data-md-component=palette] label:not([hidden])").click()
+        page.wait_for_function("(s) => document.body.dataset.mdColorScheme === s",
+                               arg=scheme, timeout=5_000)
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+
+
+def axe_violations(page) -> dict[str, list[dict]]:
+    """axe-core's WCAG 2.1 A/AA violations of the page in each theme (every
+    <details> opened first): {"light": [{id, impact, targets}], "dark": [...]}.
+    The page is left in the light theme."""
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(axe_source())  # run by the test, so the page's CSP does not apply
+    page.evaluate(OPEN_DETAILS_JS)
+    found = {}
+    for theme in THEMES:
+        set_theme(page, theme)
+        found[theme] = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+    set_theme(page, "light")
+    return found
+
+
+def a11y_problems(violations: dict[str, list[dict]]) -> list[str]:
+    """The serious and critical violations, one line per theme and rule."""
+    return [f"{theme}: {v['id']} ({v['impact']}) on {len(v['targets'])} elements, "
+            f"e.g. {', '.join(v['targets'][:3])}"
+            for theme, found in violations.items() for v in found
+            if v["impact"] in AXE_FAILING]
+
+
 # ------------------------------------------------------------------ visiting every page
 
 
@@ -482,6 +560,7 @@ class PageReport:
     problems: dict = field(default_factory=lambda: defaultdict(list))
     counts: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # time taken by each check
+    axe: dict = field(default_factory=dict)  # theme -> axe-core's violations
 
 
 def screenshot_path(lang: str, path: str, folder: Path = SCREENSHOTS) -> Path:
@@ -523,6 +602,10 @@ def check_loaded_page(page, report: PageReport, shot: Path, started: float):
     if copies:
         report.counts["copies"], bad = copies
         report.problems["copy"] += bad
+    violations = attempt(report, "a11y", lambda: axe_violations(page))
+    if violations is not None:
+        report.axe = violations
+        report.problems["a11y"] += a11y_problems(violations)
 
 
 def expect_path(page, root: str, lang: str, path: str) -> str | None:
@@ -609,7 +692,9 @@ def reports(browser, built_site, site_url, request) -> dict[str, PageReport]:
         report.problems["console"] += monitor.console.pop(name, [])
         report.problems["requests"] += monitor.failed_requests(name)
         report.problems["remote"] += monitor.remote.pop(name, [])
+        report.problems["csp"] += monitor.csp.pop(name, [])
     stray = PageReport("(not during a page)")
+    stray.problems["csp"] += [f"{k}: {v}" for k, vs in monitor.csp.items() for v in vs]
     stray.problems["console"] += [f"{k}: {v}" for k, vs in monitor.console.items() for v in vs]
     stray.problems["requests"] += [f"{k}: {v}" for k in list(monitor.failed)
                                    for v in monitor.failed_requests(k)]
@@ -628,7 +713,18 @@ def reports(browser, built_site, site_url, request) -> dict[str, PageReport]:
         f"{sum(r.counts.get('figures', 0) for r in out.values())} figures, "
         f"{sum(r.counts.get('hangul', 0) for r in out.values())} Hangul glyphs; "
         "time by check: " + ", ".join(f"{k} {v:.0f} s" for k, v in total.items()))
+    say(request.config, "axe-core (WCAG 2.1 A/AA): " + axe_summary(out.values()))
     return out
+
+
+def axe_summary(reports) -> str:
+    """Elements in violation, by theme, rule and impact, over all pages."""
+    count = defaultdict(int)
+    for report in reports:
+        for theme, found in report.axe.items():
+            for v in found:
+                count[f"{theme} {v['id']} ({v['impact']})"] += len(v["targets"])
+    return ", ".join(f"{k}: {n}" for k, n in sorted(count.items())) or "no violation"
 
 
 def offenders(reports, check: str) -> str:
@@ -656,6 +752,18 @@ def test_no_failed_requests(reports):
 
 def test_no_request_to_another_host(reports):
     assert not offenders(reports, "remote"), "\n" + offenders(reports, "remote")
+
+
+def test_no_content_security_policy_violation(reports):
+    assert not offenders(reports, "csp"), "\n" + offenders(reports, "csp")
+
+
+def test_no_serious_accessibility_violation(reports):
+    """axe-core finds no serious or critical WCAG 2.1 A/AA violation on any
+    page, in the light or the dark theme."""
+    assert not offenders(reports, "a11y"), "\n" + offenders(reports, "a11y")
+    assert all(set(r.axe) == set(THEMES) for name, r in reports.items()
+               if name != "(not during a page)"), "a page was not checked by axe-core"
 
 
 def test_every_equation_is_rendered(reports):

@@ -1,0 +1,39 @@
+"""Accessibility fixes made when a page is written.
+
+A table wider than the page scrolls sideways. A keyboard reaches a scrolling
+region only if the region can take the focus (WCAG 2.1.1), so each table of a
+page is wrapped in a focusable region (`tabindex="0"`) named for screen
+readers. Material wraps each table in its own scrolling `div` when the page
+loads; docs/assets/extra.css lets the outer region scroll instead.
+
+Code blocks need nothing here: Material gives a code block `tabindex="0"`
+itself whenever it is wider than the page.
+
+scripts/hooks.py calls `focusable_tables` from `on_post_page`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Only tables Material styles and wraps: no class attribute (a code block with
+# line numbers is a <table class="highlighttable">, which is left alone).
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+REGION_NAME = {"ko": "표", "en": "Table"}
+
+
+def focusable_tables(html: str, lang: str) -> str:
+    """Wrap every plain `<table>` of `html` in a focusable, named region.
+
+    Args:
+        html: the written page.
+        lang: the page's language, "ko" or "en" (names the region).
+
+    >>> focusable_tables("<p>x</p><table><tr><td>1</td></tr></table>", "en")
+    '<p>x</p><div class="rnnbook-scroll" tabindex="0" role="region" aria-label="Table"><table><tr><td>1</td></tr></table></div>'
+    """
+    if lang not in REGION_NAME:
+        raise ValueError(f"lang must be one of {sorted(REGION_NAME)}, got {lang!r}")
+    opening = (f'<div class="rnnbook-scroll" tabindex="0" role="region" '
+               f'aria-label="{REGION_NAME[lang]}">')
+    return _TABLE.sub(lambda m: f"{opening}{m.group(0)}</div>", html)
