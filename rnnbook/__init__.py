@@ -6,8 +6,15 @@ parameter or gradient raises ``ValueError`` naming the argument, where torch
 propagates it.
 """
 
-from . import gru, layers, lstm, rnn
+from . import gru, layers, lstm, packing, rnn
 from .layers import GRU, LSTM, RNN
+from .packing import (
+    PackedSequence,
+    pack_padded_sequence,
+    pack_sequence,
+    pad_packed_sequence,
+    pad_sequence,
+)
 from .torch_bridge import from_torch, to_torch
 
 from . import charlm, counting, gradcheck, optim, tasks
@@ -26,6 +33,13 @@ __all__ = [
     "RNN",
     "LSTM",
     "GRU",
+    # batches of sequences of different lengths, like torch.nn.utils.rnn
+    "packing",
+    "PackedSequence",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
+    "pack_sequence",
+    "pad_sequence",
     # copying to and from PyTorch
     "from_torch",
     "to_torch",

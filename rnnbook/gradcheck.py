@@ -246,7 +246,8 @@ def _random_state(layer, x, is_lstm, rng):
     dirs = 2 if layer.bidirectional else 1
     batch = () if x.ndim == 2 else (x.shape[0 if layer.batch_first else 1],)
     shape = (layer.num_layers * dirs, *batch, layer.hidden_size)
-    h0 = 0.5 * rng.standard_normal(shape)  # (L * dirs, B, H)
     if is_lstm:
-        return (h0, 0.5 * rng.standard_normal(shape))
-    return h0
+        # h has proj_size features if the LSTM has a projection
+        h_shape = (*shape[:-1], layer.proj_size or layer.hidden_size)
+        return (0.5 * rng.standard_normal(h_shape), 0.5 * rng.standard_normal(shape))
+    return 0.5 * rng.standard_normal(shape)  # (L * dirs, B, H)

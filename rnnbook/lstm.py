@@ -20,7 +20,7 @@ i, ``a4[:, 1]`` f, ``a4[:, 2]`` g and ``a4[:, 3]`` o (the same columns as
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -49,6 +49,7 @@ class Cache(NamedTuple):
     gates: np.ndarray  # (T, B, 4H) activated gates [i f g o] of every step
     tanh_c: np.ndarray  # (T, B, H) tanh(c_t) of every step
     params: dict  # the parameters used
+    r: Optional[np.ndarray] = None  # (T, B, H) o ⊙ tanh(c_t) before a projection
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -264,25 +265,38 @@ def forward(x, h0, c0, params):
 
 @_saturating
 def _forward(x, h0, c0, params):
-    """``forward`` without the input checks (the layers check once, up front)."""
+    """``forward`` without the input checks (the layers check once, up front).
+
+    ``params`` may also hold ``"weight_hr"`` (P, H), the projection of
+    ``torch.nn.LSTM(proj_size=P)``: then h_t = (o ⊙ tanh(c_t)) W_hr^T has P
+    features, ``weight_hh`` is (4H, P) and h0 is (B, P).
+    """
     T, B, _ = x.shape
-    H = h0.shape[-1]
+    H, P = c0.shape[-1], h0.shape[-1]  # P = H without a projection
     W_hh_T = params["weight_hh"].T
+    W_hr = params.get("weight_hr")  # (P, H) or None
     # x_t W_ih^T + b_ih + b_hh for all t; becomes the gates     (T, B, 4H)
     gates = _project_input(x, params["weight_ih"], _both_biases(params))
-    # h[t] = h_t and c[t] = c_t for t = 0..T                    (T+1, B, H)
-    h = np.empty((T + 1, B, H), dtype=x.dtype)
+    # h[t] = h_t and c[t] = c_t for t = 0..T              (T+1, B, P), (T+1, B, H)
+    h = np.empty((T + 1, B, P), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0], c[0] = h0, c0
     tanh_c = np.empty((T, B, H), dtype=x.dtype)  # (T, B, H)
+    # r[t] = o ⊙ tanh(c_t), the unprojected h_t                 (T, B, H)
+    r = None if W_hr is None else np.empty((T, B, H), dtype=x.dtype)
     gates4 = gates.reshape(T, B, 4, H)  # the same memory as (T, B, 4, H)
     for t in range(T):
         a_t = gates[t]  # this step's slice of the block (a view)   (B, 4H)
         # a_t = (x_t W_ih^T + b_ih + b_hh) + h_{t-1} W_hh^T
         a_t += h[t] @ W_hh_T
-        _gates_forward(gates4[t], c[t], c[t + 1], tanh_c[t], h[t + 1])
+        if W_hr is None:
+            _gates_forward(gates4[t], c[t], c[t + 1], tanh_c[t], h[t + 1])
+        else:
+            _gates_forward(gates4[t], c[t], c[t + 1], tanh_c[t], r[t])
+            # h_t = r_t W_hr^T                                   (B, P)
+            np.matmul(r[t], W_hr.T, out=h[t + 1])
     # a copy of x: editing it in place before backward must not change the gradients
-    return h[1:], c[T], Cache(np.array(x), h, c, gates, tanh_c, params)
+    return h[1:], c[T], Cache(np.array(x), h, c, gates, tanh_c, params, r)
 
 
 def backward(dhs, dc_T, cache):
@@ -327,26 +341,36 @@ def backward(dhs, dc_T, cache):
 
 @_saturating
 def _backward(dhs, dc_T, cache):
-    """``backward`` without the input checks."""
-    x, h, c, gates, tanh_c, params = cache
+    """``backward`` without the input checks (and with the projection, if any)."""
+    x, h, c, gates, tanh_c, params, r = cache
     T, B, D = x.shape
-    H = h.shape[-1]
+    H, P = c.shape[-1], h.shape[-1]  # P = H without a projection
     W_hh = params["weight_hh"]
+    W_hr = params.get("weight_hr")  # (P, H) or None
     # da[t] = stacked gate gradient [da_i da_f da_g da_o] of step t  (T, B, 4H)
     da = np.empty_like(gates)
-    # gradients reaching h_t and c_t from step t+1               (B, H)
-    dh_next = np.zeros((B, H), dtype=h.dtype)
+    # dL/dh_t of every step, kept for dW_hr                      (T, B, P)
+    dh = None if W_hr is None else np.empty((T, B, P), dtype=h.dtype)
+    # gradients reaching h_t (B, P) and c_t (B, H) from step t+1
+    dh_next = np.zeros((B, P), dtype=h.dtype)
     dc_next = dc_T
     # the same memory as (T, B, 4, H)
     gates4, da4 = gates.reshape(T, B, 4, H), da.reshape(T, B, 4, H)
     for t in reversed(range(T)):
         # dL/dh_t = (loss at step t) + (through step t+1)
         dh_t = dhs[t] + dh_next
+        if W_hr is not None:
+            dh[t] = dh_t
+            # h_t = r_t W_hr^T, so dL/dr_t = dh_t W_hr              (B, H)
+            dh_t = dh_t @ W_hr
         dc_next = _gates_backward(dh_t, dc_next, gates4[t], c[t], tanh_c[t], da4[t])
         # dh_{t-1} = da_t W_hh
         dh_next = da[t] @ W_hh
     da_rows = da.reshape(T * B, 4 * H)
     # dx = da W_ih for all steps at once                       (T, B, D)
     dx = (da_rows @ params["weight_ih"]).reshape(T, B, D)
-    grads = _param_grads(da_rows, x.reshape(T * B, D), h[:-1].reshape(T * B, H), params)
+    grads = _param_grads(da_rows, x.reshape(T * B, D), h[:-1].reshape(T * B, P), params)
+    if W_hr is not None:
+        # dW_hr = sum_t dh_t^T r_t                                 (P, H)
+        grads["weight_hr"] = dh.reshape(T * B, P).T @ r.reshape(T * B, H)
     return dx, dh_next, dc_next, grads

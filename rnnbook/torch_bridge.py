@@ -9,6 +9,8 @@ functions: rnnbook itself depends on NumPy only.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .layers import GRU, LSTM, RNN
@@ -20,20 +22,19 @@ def from_torch(module):
     """Make an rnnbook layer with the same configuration and parameters.
 
     Args:
-        module: a ``torch.nn.RNN``, ``torch.nn.LSTM`` (without ``proj_size``) or
-            ``torch.nn.GRU`` with float32 or float64 parameters (any device).
+        module: a ``torch.nn.RNN``, ``torch.nn.LSTM`` or ``torch.nn.GRU`` (or a
+            subclass) with float32 or float64 parameters (any device).
 
     Returns:
         ``rnnbook.RNN``, ``LSTM`` or ``GRU`` (GRU with ``reset_after=True``), whose
         ``params`` are copies of ``module.named_parameters()`` and whose ``dtype``
-        is the module's.
+        is the module's. ``dropout``, the LSTM's ``proj_size`` and the mode
+        (``training``, set by ``train()``/``eval()``) are carried over too; the
+        dropout masks themselves come from the layer's own generator.
 
     Raises:
         TypeError: ``module`` is not one of those classes, or its dtype is neither
             float32 nor float64.
-        ValueError: an LSTM with ``proj_size > 0``, or dropout that torch would
-            apply (``num_layers > 1`` in training mode). Dropout with one layer
-            (torch never applies it) or in ``.eval()`` mode is accepted.
 
     Example:
         >>> import torch
@@ -54,15 +55,6 @@ def from_torch(module):
             "module: expected torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU, "
             f"got {type(module).__name__}"
         )
-    if getattr(module, "proj_size", 0):
-        raise ValueError(f"module: LSTM proj_size={module.proj_size} is not supported")
-    # torch applies dropout only between layers, and only in training mode
-    if module.dropout and module.num_layers > 1 and module.training:
-        raise ValueError(
-            f"module: dropout={module.dropout} between {module.num_layers} layers in "
-            "training mode is not supported; call module.eval() first (dropout is "
-            "then off, as in torch)"
-        )
     first = next(module.parameters())
     dtype = _TORCH_DTYPES.get(str(first.dtype))
     if dtype is None:
@@ -71,10 +63,17 @@ def from_torch(module):
     kwargs = dict(input_size=module.input_size, hidden_size=module.hidden_size,
                   num_layers=module.num_layers, bias=module.bias,
                   batch_first=module.batch_first, bidirectional=module.bidirectional,
-                  dtype=dtype, rng=np.random.default_rng(0))
+                  dropout=float(module.dropout), dtype=dtype,
+                  rng=np.random.default_rng(0))
     if cls is RNN:
         kwargs["nonlinearity"] = module.nonlinearity
-    layer = cls(**kwargs)
+    if cls is LSTM:
+        kwargs["proj_size"] = module.proj_size
+    with warnings.catch_warnings():
+        # torch has already warned about dropout with one layer
+        warnings.simplefilter("ignore", UserWarning)
+        layer = cls(**kwargs)
+    layer.train(module.training)
     for name, p in module.named_parameters():
         layer.params[name] = p.detach().cpu().numpy().astype(dtype, copy=True)
     return layer
@@ -87,7 +86,8 @@ def to_torch(layer):
         layer: an ``rnnbook.RNN``, ``LSTM`` or ``GRU`` (``reset_after=True``).
 
     Returns:
-        ``torch.nn.RNN``, ``LSTM`` or ``GRU`` on the CPU, with the layer's dtype and
+        ``torch.nn.RNN``, ``LSTM`` or ``GRU`` on the CPU, with the layer's dtype,
+        ``dropout``, ``proj_size`` (LSTM) and mode (``train()``/``eval()``), and
         copies of ``layer.params``.
 
     Raises:
@@ -117,13 +117,17 @@ def to_torch(layer):
     kwargs = dict(input_size=layer.input_size, hidden_size=layer.hidden_size,
                   num_layers=layer.num_layers, bias=layer.bias,
                   batch_first=layer.batch_first, bidirectional=layer.bidirectional,
-                  dtype=dtype)
-    if isinstance(layer, RNN):
-        module = torch.nn.RNN(nonlinearity=layer.nonlinearity, **kwargs)
-    elif isinstance(layer, LSTM):
-        module = torch.nn.LSTM(**kwargs)
-    else:
-        module = torch.nn.GRU(**kwargs)
+                  dropout=layer.dropout, dtype=dtype)
+    with warnings.catch_warnings():
+        # rnnbook accepts dropout with one layer as torch does, without the warning
+        warnings.simplefilter("ignore", UserWarning)
+        if isinstance(layer, RNN):
+            module = torch.nn.RNN(nonlinearity=layer.nonlinearity, **kwargs)
+        elif isinstance(layer, LSTM):
+            module = torch.nn.LSTM(proj_size=layer.proj_size, **kwargs)
+        else:
+            module = torch.nn.GRU(**kwargs)
+    module.train(layer.training)
     with torch.no_grad():
         for name, p in module.named_parameters():
             p.copy_(torch.from_numpy(np.ascontiguousarray(layer.params[name])))

@@ -27,11 +27,24 @@ def torch_module_like(torch, layer):
                   dtype=torch.float32 if layer.dtype == np.float32 else torch.float64)
     if layer.mode.startswith("RNN"):
         kwargs["nonlinearity"] = layer.nonlinearity
-    module = cls(**kwargs)
+    if layer.mode == "LSTM":
+        kwargs["proj_size"] = layer.proj_size
+    if layer.num_layers > 1:
+        kwargs["dropout"] = layer.dropout
+    module = cls(**kwargs).train(layer.training)
     with torch.no_grad():
         for name, p in module.named_parameters():
             p.copy_(torch.tensor(layer.params[name]))
     return module
+
+
+def torch_state(torch, hx, is_lstm):
+    """hx as torch leaf tensors that collect gradients (None stays None)."""
+    if hx is None:
+        return None
+    if is_lstm:
+        return tuple(torch.tensor(s, requires_grad=True) for s in hx)
+    return torch.tensor(hx, requires_grad=True)
 
 
 def _run_parity(torch, layer, x, hx, rng, rtol=1e-10, atol=1e-12, backward=True):
@@ -40,12 +53,7 @@ def _run_parity(torch, layer, x, hx, rng, rtol=1e-10, atol=1e-12, backward=True)
 
     output, state = layer(x, hx)
     tx = torch.tensor(x, requires_grad=True)
-    if hx is None:
-        t_hx = None
-    elif is_lstm:
-        t_hx = tuple(torch.tensor(s, requires_grad=True) for s in hx)
-    else:
-        t_hx = torch.tensor(hx, requires_grad=True)
+    t_hx = torch_state(torch, hx, is_lstm)
     t_output, t_state = module(tx, t_hx)
 
     def close(name, got, want):
@@ -71,6 +79,11 @@ def _run_parity(torch, layer, x, hx, rng, rtol=1e-10, atol=1e-12, backward=True)
         g_out, tuple(g_states) if is_lstm else g_states[0])
 
     close("grad_input", grad_input, tx.grad)
+    close_state_and_param_grads(close, module, is_lstm, hx, t_hx, grad_hx, grads)
+
+
+def close_state_and_param_grads(close, module, is_lstm, hx, t_hx, grad_hx, grads):
+    """close(name, ours, torch's) on the initial-state and parameter gradients."""
     if hx is not None:
         grad_states = grad_hx if is_lstm else (grad_hx,)
         t_leaves = t_hx if is_lstm else (t_hx,)

@@ -222,8 +222,6 @@ def test_bridge_type_errors(torch_single_thread):
     with pytest.raises(TypeError, match="module: expected float32 or float64.*"
                                         "torch.float16"):
         from_torch(torch.nn.GRU(2, 3, dtype=torch.float16))
-    with pytest.raises(ValueError, match="proj_size=2"):
-        from_torch(torch.nn.LSTM(2, 3, proj_size=2))
 
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
