@@ -261,6 +261,46 @@ def test_packed_finite_differences():
     assert max(errors.values()) < 1e-7, errors
 
 
+def test_packed_float32_stays_float32_and_agrees_with_float64():
+    rng = np.random.default_rng(13)
+    lengths = LENGTHS["unsorted"]
+    x = padded_batch(rng, lengths)
+    layer64 = LSTM(D, H, num_layers=2, bidirectional=True, proj_size=2, rng=rng)
+    layer32 = LSTM(D, H, num_layers=2, bidirectional=True, proj_size=2,
+                   dtype=np.float32)
+    layer32.params = {k: v.astype(np.float32) for k, v in layer64.params.items()}
+    out64, _ = layer64(pack_padded_sequence(x, lengths, enforce_sorted=False))
+    out32, (h32, c32) = layer32(pack_padded_sequence(x.astype(np.float32), lengths,
+                                                     enforce_sorted=False))
+    assert out32.data.dtype == h32.dtype == c32.dtype == np.float32
+    np.testing.assert_allclose(out32.data, out64.data, rtol=1e-4, atol=1e-5)
+    grad_input, _, grads = layer32.backward(out32)
+    assert grad_input.data.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in grads.values())
+
+
+def test_packed_gru_reset_before_finite_differences():
+    """The d2l / Cho et al. v3 GRU (no torch counterpart) on a packed batch."""
+    rng = np.random.default_rng(14)
+    layer = GRU(D, H, bidirectional=True, reset_after=False, rng=rng)
+    lengths = [1, 3, 2]
+    packed = pack_padded_sequence(padded_batch(rng, lengths), lengths,
+                                  enforce_sorted=False)
+    data = packed.data.copy()
+    output, h_n = layer(packed)
+    G, G_h = rng.standard_normal(output.data.shape), rng.standard_normal(h_n.shape)
+
+    def loss():
+        out, h = layer(packed._replace(data=data))
+        return np.sum(G * out.data) + np.sum(G_h * h)
+
+    loss()
+    grad_input, _, grads = layer.backward(output._replace(data=G), G_h)
+    errors = check_function(loss, {"data": data, **layer.params},
+                            {"data": grad_input.data, **grads})
+    assert max(errors.values()) < 1e-7, errors
+
+
 # ------------------------------------------------------------ LSTM projections
 
 
