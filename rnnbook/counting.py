@@ -41,10 +41,13 @@ def _pair(name, value, check):
 
 
 def rnn_param_count(mode, input_size, hidden_size, num_layers=1, bias=True,
-                    bidirectional=False):
+                    bidirectional=False, proj_size=0):
     """Number of parameters of torch.nn.RNN/LSTM/GRU (and rnnbook's layers).
 
         per layer k, per direction:  G*H*(D_k + H) + 2*G*H (if bias)
+
+    With an LSTM projection of size P, h has P features: the recurrent weights
+    are 4H x P, layers k > 0 read dirs*P inputs, and W_hr adds P*H.
 
     Args:
         mode: "RNN" (also "RNN_TANH", "RNN_RELU"), "LSTM" or "GRU";
@@ -54,6 +57,7 @@ def rnn_param_count(mode, input_size, hidden_size, num_layers=1, bias=True,
         num_layers: stacked layers; layers k > 0 read dirs*H inputs.
         bias: whether each gate has b_ih and b_hh.
         bidirectional: two directions per layer.
+        proj_size: P, LSTM only, 0 <= P < H (0: no projection).
 
     Returns:
         int: the total number of scalars.
@@ -73,11 +77,16 @@ def rnn_param_count(mode, input_size, hidden_size, num_layers=1, bias=True,
     bias = check_bool("bias", bias)
     dirs = 2 if check_bool("bidirectional", bidirectional) else 1
     G = _GATES[mode.upper()]
+    P = _check_nonneg_int("proj_size", proj_size)
+    if P and (G != 4 or P >= H):
+        raise ValueError(f"proj_size: expected 0, or 0 < proj_size < hidden_size = "
+                         f"{H} for an LSTM, got {P} for {mode!r}")
+    out = P or H  # features of h
     total = 0
     for k in range(L):
-        D_k = D if k == 0 else dirs * H
-        # G*H*(D_k + H) weights + 2*G*H biases, for each direction
-        total += dirs * (G * H * (D_k + H) + (2 * G * H if bias else 0))
+        D_k = D if k == 0 else dirs * out
+        # G*H*(D_k + out) weights + 2*G*H biases (+ P*H for W_hr), per direction
+        total += dirs * (G * H * (D_k + out) + (2 * G * H if bias else 0) + P * H)
     return total
 
 

@@ -34,6 +34,25 @@ def test_rnn_counts_equal_torch(mode):
         assert rnn_param_count(mode, 5, 7, layers, bias, bidirectional) == expected
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_count_with_projection_equals_torch(bidirectional):
+    for layers, bias, P in itertools.product((1, 3), (False, True), (1, 4)):
+        module = torch.nn.LSTM(5, 7, layers, bias=bias, bidirectional=bidirectional,
+                               proj_size=P)
+        expected = _numel(module)
+        assert rnn_param_count("LSTM", 5, 7, layers, bias, bidirectional,
+                               proj_size=P) == expected
+        layer = rnnbook.LSTM(5, 7, layers, bias, bidirectional=bidirectional,
+                             proj_size=P)
+        assert count_params(layer) == expected
+    with pytest.raises(ValueError, match="proj_size: expected 0, or 0 < proj_size "
+                                         "< hidden_size = 7 for an LSTM, got 2 for "
+                                         "'GRU'"):
+        rnn_param_count("GRU", 5, 7, proj_size=2)
+    with pytest.raises(ValueError, match="hidden_size = 7 for an LSTM, got 7"):
+        rnn_param_count("LSTM", 5, 7, proj_size=7)
+
+
 def test_rnn_count_formula_by_hand():
     # one layer: G*H*(D + H) + 2*G*H
     assert rnn_param_count("RNN", 10, 20) == 20 * 30 + 40
