@@ -234,24 +234,50 @@ def _site_pages(site: Path):
         yield "" if rel == "." else rel + "/"
 
 
+# Records when an in-browser MathJax (the site before build-time math) finished
+# typesetting: until then the page's equations are not readable.
+TYPESET_SPY_JS = """
+(() => {
+  const poll = setInterval(() => {
+    const M = window.MathJax;
+    if (!(M && M.startup && M.startup.promise)) return;
+    clearInterval(poll);
+    M.startup.promise.then(() => { window.__benchTypeset = performance.now(); });
+  }, 5);
+  addEventListener("load", () => setTimeout(() => {
+    if (!window.MathJax) clearInterval(poll);
+  }, 0));
+})();
+"""
+
+
 def page_bytes(browser, url: str) -> dict:
-    """Bytes one page loads with an empty cache, until the network is idle.
+    """Bytes one page loads with an empty cache, until the network is idle,
+    and when it is ready to read.
 
     Every request of the page and of its workers (the search worker fetches the
     search index) is counted: response body bytes plus header bytes as the
     browser received them, and a gzip estimate of the text responses.
+    load_ms is the load event (loadEventEnd, ms after navigation start);
+    ready_ms is the later of it and the end of typesetting in the browser, if
+    the page typesets (older builds ran MathJax in the page).
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(TYPESET_SPY_JS)
     finished = []
     context.on("requestfinished", lambda request: finished.append(request))
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
     page.evaluate("""async () => {
         if (window.MathJax && MathJax.startup && MathJax.startup.promise)
             await MathJax.startup.promise;
     }""")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)
+    timing = page.evaluate("""() => ({
+        load: performance.getEntriesByType("navigation")[0].loadEventEnd,
+        typeset: window.__benchTypeset || null})""")
     total = total_gzip = 0
     files = []
     for request in finished:
@@ -272,8 +298,10 @@ def page_bytes(browser, url: str) -> dict:
         files.append((request.url.split("/", 3)[-1], size))
     context.close()
     files.sort(key=lambda f: -f[1])
+    load_ms = round(timing["load"])
+    ready_ms = round(max(timing["load"], timing["typeset"] or 0))
     return {"bytes": total, "bytes_gzip": total_gzip, "requests": len(finished),
-            "largest": files[:5]}
+            "load_ms": load_ms, "ready_ms": ready_ms, "largest": files[:5]}
 
 
 SEARCH_SPY_JS = """
@@ -360,11 +388,14 @@ def browser_measures(site: Path) -> dict:
             browser.close()
     chapters = {k: v for k, v in pages.items() if k not in ("", "en/")}
     heaviest = max(chapters, key=lambda k: chapters[k]["bytes"])
+    slowest = max(pages, key=lambda k: pages[k]["ready_ms"])
     return {
         "home": {"ko": pages[""], "en": pages["en/"]},
         "heaviest_chapter": {"path": heaviest, **pages[heaviest]},
+        "slowest_page": {"path": slowest, **pages[slowest]},
         "pages": {k: {"bytes": v["bytes"], "bytes_gzip": v["bytes_gzip"],
-                      "requests": v["requests"]} for k, v in pages.items()},
+                      "requests": v["requests"], "load_ms": v["load_ms"],
+                      "ready_ms": v["ready_ms"]} for k, v in pages.items()},
         "search": search,
     }
 
@@ -391,7 +422,9 @@ def run(page: str = "rnn.md", trials: int = 2, log=print) -> dict:
         result["browser"] = browser_measures(site)
         b = result["browser"]
         log(f"  home ko {b['home']['ko']['bytes']} B (gzip ~{b['home']['ko']['bytes_gzip']}),"
-            f" heaviest {b['heaviest_chapter']['path']} {b['heaviest_chapter']['bytes']} B;"
+            f" heaviest {b['heaviest_chapter']['path']} {b['heaviest_chapter']['bytes']} B"
+            f" (load {b['heaviest_chapter']['load_ms']} ms,"
+            f" ready {b['heaviest_chapter']['ready_ms']} ms);"
             f" search median {b['search']['median_ms']} ms")
         log("site: incremental rebuild, mkdocs serve --strict ...")
         try:

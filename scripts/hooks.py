@@ -9,10 +9,12 @@ MkDocs (tests/build/):
   equations and code;
 - bookbuild.snippets: the snippets' environment, and the serve cache;
 - bookbuild.messages: warnings name their page;
-- bookbuild.assets: docs/assets/ and a local MathJax, served by the site;
+- bookbuild.assets: docs/assets/ and MathJax's fonts, served by the site;
+- bookbuild.math: equations typeset when the site is built (node, MathJax 3);
 - bookbuild.links: the language switcher leads to the same page;
 - bookbuild.builddate: the build date is the last commit's time.
-- bookbuild.runner: Run buttons on Python blocks (Pyodide served by the site).
+- bookbuild.runner: Run buttons on Python blocks (Pyodide served by the site);
+- bookbuild.search: Korean search finds 망각 게이트 when typed 망각게이트.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from bookbuild import (  # noqa: E402
     assets, builddate, languages, links, messages, runner, search, snippets,
     translations,
 )
+from bookbuild import math  # noqa: E402
 
 # the build machinery stays imported across `mkdocs serve` rebuilds
 _MACHINERY = {m.__name__ for m in list(globals().values())
@@ -56,6 +59,10 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    try:
+        math.start()  # one node process typesets this language's equations
+    except RuntimeError as error:  # node missing
+        raise PluginError(str(error)) from None
     snippets.forget_page_modules(keep=_MACHINERY)
     snippets.SnippetCache.start_build(ROOT)
     if not languages.is_primary(config):
@@ -79,12 +86,16 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    html, errors = math.typeset_page(html, math.current())
+    for error in errors:
+        messages.log.warning(error)  # names the page
     messages.rendering(None)
     snippets.SnippetCache.end_page()
     return runner.on_page_content(html, page, config)
 
 
 def on_post_page(output, page, config):
+    output = math.link_stylesheet(output, page.url)
     here = languages.LANGUAGES[languages.language(config)]
     output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)
     output = a11y.focusable_tables(output, languages.language(config))
@@ -96,6 +107,7 @@ def on_post_template(output, template_name, config):
 
 
 def on_post_build(config):
+    math.finish(Path(config.site_dir))  # the build's math stylesheet
     if languages.language(config) == "ko":  # after the search plugin wrote its index
         search.rewrite_index(Path(config.site_dir), DOCS / "ko" / "glossary.md")
     if not languages.is_primary(config) or "out_dir" not in _english:
@@ -108,5 +120,6 @@ def on_post_build(config):
 
 
 def on_shutdown():
+    math.stop()
     languages.stop()
     snippets.stop_serving()

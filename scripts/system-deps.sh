@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the browser tests need, when they are missing:
-# chromium (driven by Playwright, never downloaded by it) and fonts-noto-cjk
-# (so Hangul renders in screenshots). Needs root or sudo.
+# Installs the Debian packages the build and the browser tests need, when they
+# are missing: nodejs (the build typesets the equations with MathJax in node;
+# any node 18 or later will do), chromium (driven by Playwright, never
+# downloaded by it) and fonts-noto-cjk (so Hangul renders in screenshots).
+# Needs root or sudo.
 set -euo pipefail
 missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -eq 0 ]; then

@@ -64,6 +64,16 @@ FAULTS = {
         GOOD_EN + "\n$$ y = x^3 $$\n",
         "page.md",
     ),
+    "TeX error": (  # the equation is typeset at build time: MathJax refuses it
+        GOOD_KO + "\n$$ \\frac{1}{ $$\n",
+        GOOD_EN + "\n$$ \\frac{1}{ $$\n",
+        "page.md",
+    ),
+    "undefined TeX macro": (
+        GOOD_KO + "\n$$ \\undefinedmacro{x} $$\n",
+        GOOD_EN + "\n$$ \\undefinedmacro{x} $$\n",
+        "page.md",
+    ),
     "different code": (
         GOOD_KO + '\n```python exec="on"\nprint(2)\n```\n',
         GOOD_EN + '\n```python exec="on"\nprint(3)\n```\n',
@@ -80,6 +90,31 @@ def test_fault_fails_the_build_naming_the_page(tmp_path, fault):
     log = result.stdout + result.stderr
     assert result.returncode != 0, f"{fault}: the build passed\n{log}"
     assert page in log, f"{fault}: the log does not name {page}\n{log}"
+
+
+def test_a_tex_error_names_page_and_equation_in_both_languages(tmp_path):
+    bad = "\nText $a & b$ here.\n"
+    result = build_small(tmp_path, {"index.md": (GOOD_KO, GOOD_EN),
+                                    "page.md": (GOOD_KO + bad, GOOD_EN + bad)})
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    for lang in ["ko", "en"]:
+        assert f"docs/{lang}/page.md: TeX error in equation 2 (a & b): Misplaced &" in log, log
+
+
+def test_a_missing_node_fails_the_build_saying_how_to_install_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    project = make_small_project(tmp_path / "project", {"index.md": (GOOD_KO, GOOD_EN)})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+        cwd=project, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PATH": str(tmp_path / "empty"), "NO_MKDOCS_2_WARNING": "1"})
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "node (Node.js) is needed" in log and "apt-get install nodejs" in log, log
 
 
 @pytest.mark.parametrize("missing", ["ko", "en"])
