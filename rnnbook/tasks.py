@@ -360,8 +360,8 @@ def marked_value_gradients(model, x):
     Example:
         >>> model = ReadoutModel("lstm", 2, 8, 1, rng=np.random.default_rng(0))
         >>> x, _ = adding_problem(5, 10, rng=np.random.default_rng(1))
-        >>> [g.shape for g in marked_value_gradients(model, x)]
-        [(5,), (5,)]
+        >>> tuple(g.shape for g in marked_value_gradients(model, x))
+        ((5,), (5,))
     """
     if not isinstance(model, ReadoutModel):
         raise TypeError(f"model: expected a ReadoutModel, got {type(model).__name__}")
