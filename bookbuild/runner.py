@@ -55,8 +55,10 @@ NEEDED = {"numpy", "rnnbook"}
 NOT_IN_BROWSER = {"os", "pathlib", "shutil", "subprocess", "glob", "tempfile",
                   "multiprocessing", "threading", "socket", "sqlite3", "ssl",
                   "tkinter", "turtle", "curses", "readline", "venv", "ensurepip"}
-# rnnbook's bridge to torch imports torch when called
-TORCH_BRIDGE = {"to_torch", "from_torch", "torch_bridge"}
+# Names a block may not use: rnnbook's bridge to torch imports torch when
+# called, and WebAssembly has no floating-point exception flags, so NumPy in
+# the browser cannot raise or warn on overflow (np.errstate has no effect).
+NOT_RUNNABLE_NAMES = {"to_torch", "from_torch", "torch_bridge", "errstate", "seterr", "open"}
 SHOWN_SOURCE = {"above", "below", "material-block", "tabbed-left", "tabbed-right"}
 
 
@@ -82,7 +84,8 @@ def is_runnable(code: str) -> bool:
     """True when the block needs only NumPy, rnnbook and browser-safe stdlib.
 
     Left out too: blocks that open files (the files are on the build machine,
-    not in the browser) and blocks that call rnnbook's bridge to torch.
+    not in the browser), call rnnbook's bridge to torch or show NumPy's
+    floating-point errors (see NOT_RUNNABLE_NAMES).
     """
     try:
         tree = ast.parse(code)
@@ -95,8 +98,7 @@ def is_runnable(code: str) -> bool:
     names |= {(node.module or "").split(".")[-1] for node in ast.walk(tree)
               if isinstance(node, ast.ImportFrom)}
     allowed = NEEDED | (set(sys.stdlib_module_names) - NOT_IN_BROWSER)
-    return ("open" not in names and not names & TORCH_BRIDGE
-            and imported_modules(code) <= allowed)
+    return not names & NOT_RUNNABLE_NAMES and imported_modules(code) <= allowed
 
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ("with open('bench/results.json') as f:\n    print(f.read())", False),
     ("import rnnbook\nrnnbook.to_torch(rnnbook.GRU(1, 1))", False),
     ("from rnnbook import from_torch", False),
+    ("import numpy as np\nwith np.errstate(over='raise'):\n    np.exp(1000.0)", False),
     ("print(", False),  # not Python: nothing to run
 ])
 def test_a_block_is_runnable_when_it_needs_only_numpy_and_rnnbook(code, runnable):
