@@ -15,7 +15,9 @@ Each source the policy allows, and why:
   (the base URL, the palette and the tabs read from local storage). Their
   hashes are computed here, from the page as written, so an inline script
   added to a page later, or an inline event handler (`onclick="…"`), is
-  refused. No `'unsafe-inline'`, no `'unsafe-eval'`.
+  refused. No `'unsafe-inline'`, no `'unsafe-eval'`. (`'report-sample'` allows
+  nothing: it puts the start of a refused inline script into the violation
+  report, so that the browser tests can say which script it was.)
 - `style-src 'self' 'unsafe-inline'`: the theme's style sheets, plus inline
   styles, which the pages need: the build-time figures are SVG with `style`
   attributes and `<style>` elements (matplotlib), MathJax's output sizes
@@ -48,7 +50,7 @@ import re
 
 POLICY = {
     "default-src": ["'none'"],
-    "script-src": ["'self'"],  # + the page's inline script hashes
+    "script-src": ["'self'", "'report-sample'"],  # + the page's inline script hashes
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
