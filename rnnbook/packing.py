@@ -128,6 +128,11 @@ def _check_packed(name, packed):
                                     and np.array_equal(np.sort(idx), np.arange(B))):
             raise ValueError(f"{name}.{field}: expected None or a permutation of "
                              f"0..{B - 1}, got {idx!r}")
+    inverse = None if sorted_indices is None else np.argsort(sorted_indices)
+    if (unsorted_indices is None) != (inverse is None) or (
+            inverse is not None and not np.array_equal(unsorted_indices, inverse)):
+        raise ValueError(f"{name}.unsorted_indices: expected the inverse of "
+                         f"sorted_indices, {inverse!r}, got {unsorted_indices!r}")
     return packed
 
 
@@ -203,6 +208,9 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         )
     x = input.swapaxes(0, 1) if batch_first else input  # (T, B, *)
     T, B = x.shape[:2]
+    if B == 0:
+        raise ValueError(f"input: expected at least one sequence, got shape "
+                         f"{_shape_str(input.shape)}")
     lengths = _check_lengths(lengths, B, T, enforce_sorted)
     if enforce_sorted:
         sorted_indices = unsorted_indices = None

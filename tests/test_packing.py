@@ -522,6 +522,12 @@ def test_other_bad_packing_input():
     with raises(ValueError, "sequences[1]: expected shape (L, 3)",
                 "got shape (2, 2)"):
         pack_sequence([np.ones((3, D)), np.ones((2, 2))])
+    with raises(ValueError, "sequence.unsorted_indices: expected the inverse of "
+                "sorted_indices, array([1, 0])", "got None"):
+        pad_packed_sequence(packed._replace(sorted_indices=np.array([1, 0])))
+    with raises(ValueError, "input: expected at least one sequence",
+                "got shape (3, 0, 2)"):
+        pack_padded_sequence(np.ones((3, 0, 2)), [])
 
 
 def test_layers_reject_mismatched_packed_input_and_gradients():
