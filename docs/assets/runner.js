@@ -22,7 +22,7 @@
         run: "Run", stop: "Stop", reset: "Reset", code: "Python code, editable",
         loading: "Loading Python", running: "Running", done: "Done", error: "Error",
         stopped: "Stopped. The next run loads Python again.",
-        failed: "Python could not be loaded: ", seconds: "s", output: "Output",
+        failed: "Python could not be loaded: ", seconds: " s", output: "Output",
       };
   const MAX_OUTPUT = 200000; // characters kept in one output
 
@@ -141,7 +141,7 @@
         stop.hidden = true;
         progress.hidden = true;
         div.dataset.state = result;
-        const time = ms === undefined ? "" : ` (${(ms / 1000).toFixed(2)} ${T.seconds})`;
+        const time = ms === undefined ? "" : ` (${(ms / 1000).toFixed(2)}${T.seconds})`;
         status.textContent = {ok: T.done, error: T.error, stopped: T.stop}[result] + time;
       },
     };
