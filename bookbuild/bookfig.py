@@ -121,22 +121,26 @@ DARK_SCHEME = '[data-md-color-scheme="slate"]'
 _COLOUR = re.compile(r"(fill|stroke|stop-color): (#[0-9a-f]{6})")
 
 
-def dark(colour: str) -> str:
+def dark(colour: str, stroke: bool = False) -> str:
     """The dark-theme version of a ``#rrggbb`` colour: lightness flipped, hue kept.
 
     Black text and lines become light grey, white and pale fills become dark
-    (near the page's own background), mid tones become a little lighter.
+    (near the page's own background), mid tones become a little lighter. A
+    pale line (``stroke``) stays a little lighter than a pale fill, so that a
+    line drawn faint on purpose is still seen.
     """
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
         raise ValueError(f"colour must be '#rrggbb', got {colour!r}")
     r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
     hue, light, sat = colorsys.rgb_to_hls(r, g, b)
     # lightness 0 (black) -> 0.88, 1 (white) -> 0.14 (the slate page is 0.14);
-    # dark and mid tones (lines, text) at least 0.66, to stand out on the page
+    # dark and mid tones (lines, text) at least 0.66, to stand out on the page;
     # pale fills turn dark and less saturated (a dark saturated area glares)
     flipped = 0.88 - 0.74 * light
     if light <= 0.6:
         light = max(flipped, 0.66)
+    elif stroke:
+        light = max(flipped, 0.45)
     else:
         light, sat = flipped, sat * 0.6
     r, g, b = colorsys.hls_to_rgb(hue, light, sat)
@@ -146,29 +150,20 @@ def dark(colour: str) -> str:
 def themed(text: str) -> str:
     """The SVG with every colour as a variable the dark theme overrides.
 
-    ``fill: #3949ab`` becomes ``fill: var(--rf-3949ab, #3949ab)``; a
-    ``<style>`` in the SVG sets ``--rf-3949ab`` to :func:`dark` of it under the
-    dark theme. Text that matplotlib leaves without a fill (black) inherits
-    the root's fill, which is the variable for black.
+    ``fill: #3949ab`` becomes ``fill: var(--rf-3949ab, #3949ab)`` (a stroke:
+    ``--rf-s-3949ab``); a ``<style>`` in the SVG sets each variable to
+    :func:`dark` of its colour under the dark theme. Text that matplotlib
+    leaves without a fill (black) inherits the root's fill, the variable for
+    black.
     """
-    colours = sorted(set(c for _, c in _COLOUR.findall(text)) | {"#000000"})
-    text = _COLOUR.sub(lambda m: f"{m[1]}: var(--rf-{m[2][1:]}, {m[2]})", text)
-    values = "".join(f"--rf-{c[1:]}: {dark(c)}; " for c in colours)
+    def name(prop, colour):
+        return f"--rf-{'s-' if prop == 'stroke' else ''}{colour[1:]}"
+
+    used = set(_COLOUR.findall(text)) | {("fill", "#000000")}
+    text = _COLOUR.sub(lambda m: f"{m[1]}: var({name(m[1], m[2])}, {m[2]})", text)
+    values = "".join(f"{name(prop, c)}: {dark(c, prop == 'stroke')}; "
+                     for prop, c in sorted(used))
     style = f"<style>{DARK_SCHEME} .rnnbook-figure {{ {values}}}</style>"
     return text.replace(
         "<svg ", '<svg style="fill: var(--rf-000000, #000000)" ', 1).replace(
         "<defs>", "<defs>\n  " + style, 1)
-
-
-def html(fig, alt: str, caption: str | None = None) -> str:
-    """The figure as HTML for a markdown-exec block with ``html="1"``.
-
-    The block prints it: ``print(bookfig.html(fig, "..."))`` (markdown-exec
-    captures only the block's own ``print`` calls). A caption (plain text)
-    is shown under the figure.
-    """
-    alt = escape(alt, quote=True)
-    body = svg(fig).replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
-    below = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="rnnbook-figure" data-search-exclude>{body}{below}</figure>'
-

@@ -34,7 +34,7 @@ STYLES = {
     "point": ("#f9d5e5", "#ad1457"),    # an element-wise operation (⊙, +, tanh)
     "cell": ("#f1f2f9", "#9fa8da"),     # the cell's outline
     "state": ("#dff0d8", "#4a8a3a"),    # a hidden state in an unrolled graph
-    "window": ("#fff4e0", "#e0a040"),   # a truncation window
+    "window": ("#fbf3e4", "#e0a040"),   # a truncation window
 }
 UNIT = 0.8  # inches per unit of the canvas
 

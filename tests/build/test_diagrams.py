@@ -123,6 +123,12 @@ def test_dark_flips_lightness(colour, low, high):
     assert low <= lightness(bookfig.dark(colour)) <= high
 
 
+def test_a_pale_line_stays_visible():
+    """A faint line on white stays a faint but visible line on the dark page."""
+    assert 0.4 <= lightness(bookfig.dark("#9fa8da", stroke=True)) <= 0.6
+    assert lightness(bookfig.dark("#9fa8da")) < 0.4  # as a fill it turns darker
+
+
 def test_dark_keeps_the_hue():
     for colour in ["#c62828", "#3949ab", "#2e7d32", "#ffe9a8"]:
         def hue(c):
@@ -155,10 +161,10 @@ def test_figure_has_no_opaque_white_in_the_dark_theme(make):
         r'id="patch_1">\s*<path[^>]*style="fill: none"', svg), "the background is not transparent"
     style = re.search(r"<style>\[data-md-color-scheme=\"slate\"\] \.rnnbook-figure \{(.*?)\}",
                       svg).group(1)
-    dark = dict(re.findall(r"--rf-([0-9a-f]{6}): (#[0-9a-f]{6});", style))
-    used = set(re.findall(r"var\(--rf-([0-9a-f]{6}),", svg))
+    dark = dict(re.findall(r"--rf-((?:s-)?[0-9a-f]{6}): (#[0-9a-f]{6});", style))
+    used = set(re.findall(r"var\(--rf-((?:s-)?[0-9a-f]{6}),", svg))
     assert used <= set(dark), f"no dark value for {sorted(used - set(dark))}"
-    pale = [c for c in used if lightness("#" + c) > 0.8]
+    pale = [c for c in used if not c.startswith("s-") and lightness("#" + c) > 0.8]
     assert pale, "the control: these figures have white or pale fills"
     assert all(lightness(dark[c]) < 0.3 for c in pale), {c: dark[c] for c in pale}
     assert lightness(dark["000000"]) > 0.8  # text, which matplotlib leaves black
