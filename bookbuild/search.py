@@ -86,12 +86,16 @@ def add_spacing_variants(index: dict, terms: list[str]) -> dict:
 def rewrite_index(site_dir: Path, glossary_md: Path) -> int:
     """Add spacing variants to site_dir/search/search_index.json.
 
+    A site without a glossary (a small test site) has no terms to vary.
+
     Returns:
         How many sections got variants.
     """
     path = Path(site_dir) / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
-    terms = glossary_terms(Path(glossary_md).read_text(encoding="utf-8"))
+    glossary_md = Path(glossary_md)
+    terms = glossary_terms(glossary_md.read_text(encoding="utf-8")) \
+        if glossary_md.exists() else []
     add_spacing_variants(index, terms)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")

@@ -59,3 +59,13 @@ def test_rewrite_index_keeps_the_rest_of_the_file(tmp_path):
     assert written["config"]["lang"] == ["ko"]
     assert written["docs"] == [{"location": "", "title": "은닉 상태", "text": "x",
                                 "variants": "은닉상태"}]
+
+
+def test_a_site_without_glossary_keeps_its_index(tmp_path):
+    (tmp_path / "search").mkdir()
+    docs = [{"location": "", "title": "은닉 상태", "text": "x"}]
+    (tmp_path / "search" / "search_index.json").write_text(
+        json.dumps({"config": {"fields": {}}, "docs": docs}))
+    assert search.rewrite_index(tmp_path, tmp_path / "no-glossary.md") == 0
+    written = json.loads((tmp_path / "search" / "search_index.json").read_text())
+    assert written["docs"] == docs
