@@ -167,3 +167,16 @@ def themed(text: str) -> str:
     return text.replace(
         "<svg ", '<svg style="fill: var(--rf-000000, #000000)" ', 1).replace(
         "<defs>", "<defs>\n  " + style, 1)
+
+
+def html(fig, alt: str, caption: str | None = None) -> str:
+    """The figure as HTML for a markdown-exec block with ``html="1"``.
+
+    The block prints it: ``print(bookfig.html(fig, "..."))`` (markdown-exec
+    captures only the block's own ``print`` calls). A caption (plain text)
+    is shown under the figure.
+    """
+    alt = escape(alt, quote=True)
+    body = svg(fig).replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
+    below = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="rnnbook-figure" data-search-exclude>{body}{below}</figure>'

@@ -168,3 +168,11 @@ def test_figure_has_no_opaque_white_in_the_dark_theme(make):
     assert pale, "the control: these figures have white or pale fills"
     assert all(lightness(dark[c]) < 0.3 for c in pale), {c: dark[c] for c in pale}
     assert lightness(dark["000000"]) > 0.8  # text, which matplotlib leaves black
+
+
+def test_html_wraps_the_figure_with_its_caption(monkeypatch):
+    monkeypatch.setenv("RNNBOOK_LANG", "en")
+    out = bookfig.html(diagrams.rnn_cell(), 'the "cell"', "One RNN cell <one step>.")
+    assert out.startswith('<figure class="rnnbook-figure" data-search-exclude><svg ')
+    assert 'aria-label="the &quot;cell&quot;"' in out
+    assert out.endswith("<figcaption>One RNN cell &lt;one step&gt;.</figcaption></figure>")
