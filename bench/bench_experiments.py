@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/bench_experiments.py     # writes bench/experiments.json
 
-The experiments page (docs/*/experiments.md) trains an RNN, an LSTM and a GRU
-on the adding problem while the site is built. Its learning curves are
-reproducible; timings are not, and a page must come out byte-identical from
-two builds. So the page shows the time per training step from this file,
-measured here with the page's settings, one BLAS thread (as in the build),
-and the machine's description.
+The experiments page (docs/*/experiments.md) shows the results of the
+trainings recorded by record_experiments.py (make experiments). Its learning
+curves are reproducible; timings are not, and a page must come out
+byte-identical from two builds. So the page shows the time per training step
+from this file, measured here with the recorded experiment's cells, lengths,
+hidden size and batch size, one BLAS thread (as in the build), and the
+machine's description.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_rnn import machine_info  # noqa: E402
+from record_experiments import CELLS, LENGTHS, SETTINGS  # noqa: E402
 from rnnbook.tasks import run_experiment  # noqa: E402
 
-# the settings of the experiments page
-CELLS = ["rnn", "lstm", "gru"]
-LENGTHS = [3, 6, 12, 24]
-H, STEPS, BATCH = 16, 200, 32
+# the settings of the recorded experiment; fewer steps, only to time them
+H, BATCH = SETTINGS["hidden_size"], SETTINGS["batch_size"]
+STEPS = 200
 REPEATS = 3
 
 
@@ -42,7 +43,8 @@ def ms_per_step(cell, T):
     for _ in range(REPEATS):
         start = time.perf_counter()
         run_experiment("adding", cell, T, hidden_size=H, steps=STEPS,
-                       batch_size=BATCH, lr=1e-2, clip=1.0, n_test=500, seed=0)
+                       batch_size=BATCH, lr=SETTINGS["lr"], clip=SETTINGS["clip"],
+                       n_test=500, seed=0)
         times.append(1e3 * (time.perf_counter() - start) / STEPS)
     return statistics.median(times)
 
