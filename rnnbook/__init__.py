@@ -17,7 +17,7 @@ from .packing import (
 )
 from .torch_bridge import from_torch, to_torch
 
-from . import charlm, counting, gradcheck, optim, tasks
+from . import charlm, counting, gradcheck, optim, seq2seq, tasks
 from .charlm import CharLM, Vocab, one_hot, softmax_cross_entropy
 from .counting import (
     conv2d_output_size,
@@ -63,6 +63,8 @@ __all__ = [
     # training and experiments
     "optim",
     "tasks",
+    # sequence to sequence with attention
+    "seq2seq",
     # parameter counting
     "counting",
     "count_params",
