@@ -55,9 +55,10 @@ NEEDED = {"numpy", "rnnbook"}
 NOT_IN_BROWSER = {"os", "pathlib", "shutil", "subprocess", "glob", "tempfile",
                   "multiprocessing", "threading", "socket", "sqlite3", "ssl",
                   "tkinter", "turtle", "curses", "readline", "venv", "ensurepip"}
-# Names a block may not use: rnnbook's bridge to torch imports torch when
-# called, and WebAssembly has no floating-point exception flags, so NumPy in
-# the browser cannot raise or warn on overflow (np.errstate has no effect).
+# Names a block may not use: `open` reads files of the build machine;
+# rnnbook's bridge to torch imports torch when called; and WebAssembly has no
+# floating-point exception flags, so NumPy in the browser cannot raise or warn
+# on overflow (np.errstate there changes nothing the block would show).
 NOT_RUNNABLE_NAMES = {"to_torch", "from_torch", "torch_bridge", "errstate", "seterr", "open"}
 SHOWN_SOURCE = {"above", "below", "material-block", "tabbed-left", "tabbed-right"}
 
