@@ -440,3 +440,94 @@ def lstm_backward():
     legend(ax, 0.6, 0.0, [("wire", INK, tr("순전파", "forward")),
                           ("wire", GRAD, tr("역전파(기울기)", "backward (gradient)"))])
     return fig
+
+
+# ---------------------------------------------------------------- lengths
+
+PAD = "#f1f2f9"  # the padding's pale fill (the "cell" style)
+
+
+def padded_batch(words=("hell", "kin", "exper")):
+    """A padded batch (one row per sequence) and the same batch packed."""
+    T, gap = max(map(len, words)), 0.62
+    fig, ax = canvas(11.4, 5.6, bottom=0.3)
+    label(ax, (0.2, 5.25), tr("패딩한 배치(짧은 시퀀스 끝에 0을 채운다)",
+                              "padded batch (zeros after the short sequences)"),
+          size=10, ha="left")
+    for b, w in enumerate(words):
+        y = 4.3 - b * 0.62
+        label(ax, (0.35, y), f"b = {b}", size=10, ha="left")
+        for t in range(T):
+            real = t < len(w)
+            box(ax, (1.6 + t * gap, y), w[t] if real else "0",
+                "state" if real else "cell", w=0.5, h=0.46, size=11)
+        label(ax, (1.6 + T * gap, y), rf"$L_{b} = {len(w)}$", size=10, ha="left")
+    for t in range(T):
+        label(ax, (1.6 + t * gap, 4.78), f"t={t + 1}", size=8)
+    # packed: longest first, read one time step after another
+    order = sorted(range(len(words)), key=lambda b: -len(words[b]))
+    label(ax, (0.2, 2.25), tr("패킹한 데이터(길이순으로 정렬하고 단계별로 읽는다)",
+                              "packed data (sorted by length, read step by step)"),
+          size=10, ha="left")
+    x = 2.4
+    for t in range(T):
+        rows = [b for b in order if t < len(words[b])]
+        start = x
+        for b in rows:
+            box(ax, (x, 1.45), words[b][t], "state", w=0.5, h=0.46, size=11)
+            x += 0.55
+        frame(ax, (start - 0.33, 1.1), x - start + 0.11, 0.7, kind="window")
+        label(ax, ((start + x - 0.55) / 2, 0.75), str(len(rows)), size=10)
+        x += 0.35
+    label(ax, (0.2, 0.75), "batch_sizes", size=10, ha="left", family="monospace")
+    return fig
+
+
+# ---------------------------------------------------------------- seq2seq
+
+ATTN = "#6a1b9a"  # attention's lines
+
+
+def seq2seq_attention(S=5, T=4, step=3):
+    """The encoder-decoder unrolled, with decoder step ``step``'s attention."""
+    fig, ax = canvas(11.6, 6.1, bottom=-0.9)
+    ys, gap = 1.6, 1.25
+    enc = [box(ax, (0.9 + j * gap, ys), rf"$h_{j + 1}$", "state", w=0.8, h=0.55)
+           for j in range(S)]
+    x0 = enc[-1].x + 1.8
+    dec = [box(ax, (x0 + t * gap, ys), rf"$s_{t + 1}$", "state", w=0.8, h=0.55)
+           for t in range(T)]
+    for j, h in enumerate(enc):
+        wire(ax, (h.x, 0.45), h.bottom)
+        label(ax, (h.x, 0.25), rf"$x_{j + 1}$")
+    for row in (enc, dec):
+        for a, b in zip(row, row[1:]):
+            wire(ax, a.right, b.left)
+    wire(ax, enc[-1].right, dec[0].left, lw=2.2)
+    label(ax, ((enc[-1].x + dec[0].x) / 2, ys + 0.3), r"$s_0 = h_S$", size=10)
+    for t, s in enumerate(dec):
+        wire(ax, (s.x, 0.45), s.bottom)
+        label(ax, (s.x, 0.25), rf"$y_{t}$")
+        top = box(ax, (s.x, 3.1), rf"$z_{t + 1}$", "linear", w=0.7, h=0.5, size=11)
+        wire(ax, s.top, top.bottom)
+        wire(ax, top.top, (s.x, 3.95))
+        label(ax, (s.x, 4.15), rf"$y_{t + 1}$")
+    # attention of one decoder step: its score with every h_j, weights a_tj
+    s = dec[step - 1]
+    ctx = node(ax, (enc[S // 2].x, 4.75), r"$\Sigma$", kind="point")
+    for j, h in enumerate(enc):
+        wire(ax, h.top, (ctx.x + (j - S // 2) * 0.12, ctx.bottom[1]), color=ATTN,
+             lw=1.2)
+    label(ax, (enc[0].x - 0.3, 3.4), rf"$a_{{{step}j}}$", color=ATTN, size=11)
+    wire(ax, (s.x - 0.2, s.top[1]), (s.x - 0.2, 2.45), (enc[-1].x + 0.5, 2.45),
+         color=ATTN, lw=1.2, ls="--")
+    label(ax, (enc[-1].x + 1.0, 2.7), rf"$e_{{{step}j}} = s_{step} \cdot h_j$",
+          color=ATTN, size=10)
+    wire(ax, ctx.right, (dec[step - 1].x - 0.5, 4.75),
+         (dec[step - 1].x - 0.5, 3.1), (dec[step - 1].x - 0.35, 3.1), color=ATTN, lw=1.6)
+    label(ax, (ctx.x + 1.2, 5.0), rf"$c_{step}$", color=ATTN, size=12)
+    label(ax, (enc[S // 2].x, 5.7), tr("인코더", "encoder"), size=11)
+    label(ax, (dec[1].x + gap / 2, 5.7), tr("디코더", "decoder"), size=11)
+    legend(ax, 0.5, -0.6, [("wire", INK, tr("순환(상태 전달)", "recurrence (state)")),
+                           ("wire", ATTN, tr("어텐션(가중합)", "attention (weighted sum)"))])
+    return fig

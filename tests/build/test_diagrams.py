@@ -35,8 +35,8 @@ DIAGRAMS = {
                           "element-wise product"]}),
     "gru_cell": ("gru.md", [r"$z_t$", r"$r_t$", r"$n_t$", r"$1-z_t$", r"$W_{hn}$",
                             r"$W_{in}$", r"$h_{t-1}$", r"$h_t$"],
-                 {"ko": ["업데이트", "리셋", "후보", "행렬 곱"],
-                  "en": ["update", "reset", "candidate", "matrix product"]}),
+                 {"ko": ["업데이트", "리셋", "후보", "행렬 곱과 편향"],
+                  "en": ["update", "reset", "candidate", "matrix product and bias"]}),
     "bptt_paths": ("bptt.md", [r"$h_{t}$", r"$h_{t+1}$", r"$\mathrm{d}y_t\,W_{hy}$",
                                r"$\mathrm{d}a_{t+1}W_{hh}$",
                                r"$\mathrm{d}h_t = \mathrm{d}y_t\,W_{hy} + "
@@ -55,6 +55,11 @@ DIAGRAMS = {
                               "역전파(기울기)"],
                        "en": ["+ passes the gradient on unchanged",
                               "⊙ multiplies by the other input", "backward (gradient)"]}),
+    "padded_batch": ("lengths.md", ["b = 0", "b = 2", r"$L_1 = 3$", "batch_sizes", "0"],
+                     {"ko": ["패딩한 배치(짧은 시퀀스 끝에 0을 채운다)",
+                             "패킹한 데이터(길이순으로 정렬하고 단계별로 읽는다)"],
+                      "en": ["padded batch (zeros after the short sequences)",
+                             "packed data (sorted by length, read step by step)"]}),
 }
 LANGS = ["ko", "en"]
 
