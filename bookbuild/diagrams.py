@@ -128,13 +128,16 @@ def text_width(text, size):
 
 
 def legend(ax, x, y, entries, size=9):
-    """A row of (kind, symbol, words) samples from x to the right at height y.
+    """A row of (kind, symbol, words) samples from x to the right at height y,
+    going on in a row below when the canvas is not wide enough.
 
-    kind is "op" for a node, "wire" for a line (symbol is its colour), or
-    a box kind of STYLES.
+    kind is "op" for a node, "wire" for a line (symbol is its colour), "mark"
+    for a red sign, or a box kind of STYLES.
     """
-    u = x
+    u, right = x, ax.get_xlim()[1]
     for kind, symbol, words in entries:
+        if u + 0.4 + text_width(words, size) > right + 0.6:  # on to the next row
+            u, y = x, y - 0.5
         if kind == "wire":
             wire(ax, (u - 0.3, y), (u + 0.3, y), color=symbol)
         elif kind == "mark":
@@ -143,8 +146,9 @@ def legend(ax, x, y, entries, size=9):
             node(ax, (u, y), symbol, r=0.18, size=11)
         else:
             box(ax, (u, y), symbol, kind, w=0.6, h=0.38, size=10)
-        label(ax, (u + 0.4, y), words, size=size, ha="left")
-        u += 0.4 + text_width(words, size) + 1.0
+        gap = 0.3 if kind in ("op", "mark") else 0.4  # from the sample's centre
+        label(ax, (u + gap, y), words, size=size, ha="left")
+        u += gap + text_width(words, size) + 1.0
 
 
 # ---------------------------------------------------------------- RNN cell
@@ -257,6 +261,7 @@ def keys(*names):
         "sigmoid": ("layer", r"$\sigma$", tr("시그모이드 층", "sigmoid layer")),
         "tanh layer": ("layer", "tanh", tr("tanh 층", "tanh layer")),
         "matmul": ("linear", "W", tr("행렬 곱", "matrix product")),
+        "affine": ("linear", "W", tr("행렬 곱과 편향", "matrix product and bias")),
         "tanh": ("point", "tanh", tr("원소별 tanh", "element-wise tanh")),
         "product": ("op", r"$\odot$", tr("원소별 곱", "element-wise product")),
         "sum": ("op", "+", tr("원소별 합", "element-wise sum")),
@@ -268,7 +273,7 @@ def keys(*names):
 
 def gru_cell():
     """The GRU cell in torch's form: z_t weights the old state h_{t-1}."""
-    fig, ax = canvas(10.4, 6.6, bottom=-0.8)
+    fig, ax = canvas(10.4, 6.6, bottom=-1.3)
     top = 4.9
     frame(ax, (0.7, 0.6), 8.6, 5.0)
     keep = node(ax, (2.2, top), r"$\odot$")
@@ -311,7 +316,7 @@ def gru_cell():
     dot(ax, (8.6, top))
     wire(ax, (8.6, top), (8.6, 6.5))
     label(ax, (8.75, 6.3), r"$h_t$", ha="left")
-    legend(ax, 0.9, -0.5, keys("sigmoid", "matmul", "tanh", "product", "sum"))
+    legend(ax, 0.9, -0.5, keys("sigmoid", "affine", "tanh", "product", "sum"))
     return fig
 
 

@@ -35,8 +35,8 @@ DIAGRAMS = {
                           "element-wise product"]}),
     "gru_cell": ("gru.md", [r"$z_t$", r"$r_t$", r"$n_t$", r"$1-z_t$", r"$W_{hn}$",
                             r"$W_{in}$", r"$h_{t-1}$", r"$h_t$"],
-                 {"ko": ["업데이트", "리셋", "후보", "행렬 곱"],
-                  "en": ["update", "reset", "candidate", "matrix product"]}),
+                 {"ko": ["업데이트", "리셋", "후보", "행렬 곱과 편향"],
+                  "en": ["update", "reset", "candidate", "matrix product and bias"]}),
     "bptt_paths": ("bptt.md", [r"$h_{t}$", r"$h_{t+1}$", r"$\mathrm{d}y_t\,W_{hy}$",
                                r"$\mathrm{d}a_{t+1}W_{hh}$",
                                r"$\mathrm{d}h_t = \mathrm{d}y_t\,W_{hy} + "
