@@ -81,6 +81,37 @@
     return b;
   }
 
+  // Where the selection is in `el`, as character offsets [start, end] of its text.
+  function selectionOffsets(el) {
+    const selection = getSelection();
+    if (!selection.rangeCount) return null;
+    const range = selection.getRangeAt(0);
+    if (!el.contains(range.startContainer) || !el.contains(range.endContainer)) return null;
+    const before = document.createRange();
+    before.selectNodeContents(el);
+    before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    before.setEnd(range.endContainer, range.endOffset);
+    return [start, before.toString().length];
+  }
+
+  // At the first edit the highlighted code becomes plain text (the colours of
+  // the old code would be wrong, and the browser would copy them into the new
+  // text); the selection stays where it was.
+  function makePlain(code) {
+    if (!code.firstElementChild) return;
+    const offsets = selectionOffsets(code);
+    const text = document.createTextNode(code.textContent);
+    code.replaceChildren(text);
+    if (offsets) {
+      const range = document.createRange();
+      range.setStart(text, offsets[0]);
+      range.setEnd(text, offsets[1]);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    }
+  }
+
   function setup(div, index) {
     const code = div.querySelector("code");
     const original = code.innerHTML;
@@ -163,6 +194,7 @@
     reset.addEventListener("click", () => {
       code.innerHTML = original;
     });
+    code.addEventListener("beforeinput", () => makePlain(code));
     // Shift+Enter in the code runs it, as in a notebook
     code.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && event.shiftKey && !run.disabled) {

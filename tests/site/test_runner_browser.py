@@ -6,8 +6,9 @@ block, and what the browser's Python prints must be what the build printed
 under the block (numbers may differ in their last printed digit, or below
 1e-8: NumPy in WebAssembly sums in another order than OpenBLAS). Then, on one
 page: an edited block runs its new text, a block that raises shows the
-traceback, printed `<b>` stays text, Reset brings the original text back, and
-Stop ends a runaway loop (a later Run loads Python again). Every request of
+traceback, printed `<b>` stays text, Reset brings the original text back,
+Stop ends a runaway loop (a later Run loads Python again), and axe-core finds
+no serious accessibility violation in the controls and outputs. Every request of
 the browser is recorded: none may leave the site, and the page may log no
 error (a Content-Security-Policy violation is one).
 
@@ -25,7 +26,8 @@ import pytest
 
 from conftest import ROOT, make_small_project, run_build
 from test_browser import (  # noqa: F401 - fixtures
-    REVEAL_JS, VIEWPORT, Monitor, browser, playwright, say, serve,
+    REVEAL_JS, VIEWPORT, Monitor, a11y_problems, axe_violations, browser, playwright,
+    say, serve,
 )
 
 # chapters in full (both languages); the rest of the book as headings only
@@ -204,8 +206,20 @@ def test_edit_error_text_reset_and_stop(session, runner_site):
         assert page.locator("output.rb-output").nth(3).locator("b").count() == 0
 
         # Reset restores the block's text
-        page.locator(".rb-bar").nth(0).get_by_role("button", name="Reset", exact=True).click()
+        reset = page.locator(".rb-bar").nth(0).get_by_role("button", name="Reset", exact=True)
+        reset.click()
         assert code.text_content() == original
+
+        # typing where the reader clicked: the text goes there, the block
+        # becomes plain text (no stale colours), Reset brings the colours back
+        code.locator("span").first.click()
+        page.keyboard.press("End")
+        page.keyboard.type("  # typed")
+        lines = code.text_content().splitlines()
+        assert lines[0].endswith("  # typed") and lines[1:] == original.splitlines()[1:]
+        assert code.evaluate("(c) => c.childElementCount") == 0
+        reset.click()
+        assert code.text_content() == original and code.locator("span").count() > 3
 
         # Stop ends a runaway loop; the next Run loads Python again and works
         set_code(page, 4, "while True:\n    pass")
@@ -218,6 +232,10 @@ def test_edit_error_text_reset_and_stop(session, runner_site):
         assert "Stopped" in page.locator("output.rb-output").nth(4).text_content()
         got, _ = run_block(page, "en", 0, COLD_TIMEOUT_MS)  # the original text again
         assert block_state(page, 0) == "ok" and got.strip() == build_output(page, 0).strip()
+
+        # buttons, outputs and a traceback on the page: no serious WCAG 2.1 A/AA
+        # violation in either theme (axe-core)
+        assert a11y_problems(axe_violations(page)) == []
     finally:
         page.close()
     label = monitor.label
