@@ -189,3 +189,15 @@ def test_rnnbook_wheel_is_built_from_the_checkout_and_kept(tmp_path):
     assert wheel.name.startswith("rnnbook-") and wheel.name.endswith("-py3-none-any.whl")
     assert runner.rnnbook_wheel(ROOT, tmp_path) == wheel  # the second call reuses it
     assert not (ROOT / "build").exists()  # built in a temporary copy
+
+
+def test_a_block_missing_from_the_page_is_a_warning_naming_the_page(caplog):
+    page = SimpleNamespace(url="rnn/", file=SimpleNamespace(src_uri="rnn.md"))
+    config = SimpleNamespace(theme={"language": "en"})
+    runner.on_page_markdown(PAGE, page, config)
+    html = runner.on_page_content(_rendered("import numpy as np\nprint(np.arange(3))"),
+                                  page, config)
+    assert html.count("data-runnable") == 1 and "runner.js" in html
+    assert [r.getMessage() for r in caplog.records] == [
+        "docs/en/rnn.md: no Run button for the block starting "
+        "'import rnnbook\\nprint(rnnbook.__name__)' (not found in the rendered page)"]
