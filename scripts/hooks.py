@@ -15,6 +15,7 @@ MkDocs (tests/build/):
 - bookbuild.builddate: the build date is the last commit's time.
 - bookbuild.runner: Run buttons on Python blocks (Pyodide served by the site);
 - bookbuild.search: Korean search finds 망각 게이트 when typed 망각게이트.
+- bookbuild.notebooks: a Jupyter notebook per chapter, linked under its title.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippe
 
 from bookbuild import a11y, csp  # noqa: E402  (tables, Content-Security-Policy)
 from bookbuild import (  # noqa: E402
-    assets, builddate, languages, links, messages, runner, search, snippets,
-    translations,
+    assets, builddate, languages, links, messages, notebooks, runner, search,
+    snippets, translations,
 )
 from bookbuild import math  # noqa: E402
 
@@ -65,6 +66,7 @@ def on_pre_build(config):
         raise PluginError(str(error)) from None
     snippets.forget_page_modules(keep=_MACHINERY)
     snippets.SnippetCache.start_build(ROOT)
+    notebooks.start_build()  # records the snippets' outputs for the notebooks
     if not languages.is_primary(config):
         return
     for problem in translations.translation_problems(DOCS / "ko", DOCS / "en"):
@@ -82,6 +84,8 @@ def on_page_markdown(markdown, page, config, files):
     docs = Path(config.docs_dir).relative_to(ROOT).as_posix()
     messages.rendering(f"{docs}/{page.file.src_uri}")
     snippets.SnippetCache.start_page(markdown, languages.language(config))
+    markdown = notebooks.start_page(markdown, page.file.src_uri, page.url,
+                                    languages.language(config))
     return runner.on_page_markdown(markdown, page, config)  # Run buttons
 
 
@@ -91,6 +95,8 @@ def on_page_content(html, page, config, files):
         messages.log.warning(error)  # names the page
     messages.rendering(None)
     snippets.SnippetCache.end_page()
+    notebooks.end_page(page.file.src_uri, languages.language(config), config.site_url,
+                       notebooks.wheel_name(ROOT))
     return runner.on_page_content(html, page, config)
 
 
@@ -108,6 +114,7 @@ def on_post_template(output, template_name, config):
 
 def on_post_build(config):
     math.finish(Path(config.site_dir))  # the build's math stylesheet
+    notebooks.write(Path(config.site_dir))
     if languages.language(config) == "ko":  # after the search plugin wrote its index
         search.rewrite_index(Path(config.site_dir), DOCS / "ko" / "glossary.md")
     if not languages.is_primary(config) or "out_dir" not in _english:
