@@ -33,7 +33,7 @@ DOCS = ROOT / "docs"
 if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippets
     sys.path.insert(0, str(ROOT))
 
-from bookbuild import a11y, csp  # noqa: E402  (tables, Content-Security-Policy)
+from bookbuild import a11y, csp  # noqa: E402  (focusable regions, Content-Security-Policy)
 from bookbuild import (  # noqa: E402
     assets, builddate, languages, links, messages, notebooks, runner, search,
     snippets, translations,
@@ -105,6 +105,7 @@ def on_post_page(output, page, config):
     here = languages.LANGUAGES[languages.language(config)]
     output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)
     output = a11y.focusable_tables(output, languages.language(config))
+    output = a11y.focusable_equations(output)
     return csp.add_policy(output)  # last: hashes the page's final inline scripts
 
 

@@ -7,6 +7,9 @@
 (function () {
   "use strict";
 
+  // once per page, even where several pages' articles are put together (the PDF)
+  if (window.rnnbookRunner) return;
+  window.rnnbookRunner = true;
   const script = document.currentScript;
   const indexURL = new URL(script.dataset.pyodide, document.baseURI).href;
   const workerURL = new URL("runner-worker.js", script.src).href;
@@ -113,6 +116,8 @@
   }
 
   function setup(div, index) {
+    const next = div.nextElementSibling;
+    if (next && next.classList.contains("rb-bar")) return; // set up already
     const code = div.querySelector("code");
     const original = code.innerHTML;
     try {
