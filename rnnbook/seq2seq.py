@@ -7,7 +7,7 @@ the encoder's last state and writes the target one character at a time::
 
     h_j     = GRU_enc(x_j, h_{j-1})                 j = 1..S   (encoder states)
     s_0     = h_S                                    (each source's last real step)
-    s_t     = GRU_dec(y_{t-1}, s_{t-1})              t = 1..T   (y_0 = "^")
+    s_t     = GRU_dec(y_{t-1}, s_{t-1})              t = 1..T   (y_0 = "<")
     logits_t = z_t W_o^T + b_o                       z_t = s_t without attention
 
 With attention (dot-product scores, as in Luong et al. 2015), each decoder
@@ -31,7 +31,7 @@ from .charlm import Vocab, one_hot, softmax_cross_entropy
 from .layers import GRU
 from .packing import pack_padded_sequence, pad_packed_sequence
 
-BOS, EOS = "^", "$"  # start and end of a target
+BOS, EOS = "<", ">"  # start and end of a target
 DIGITS = "일이삼사오육칠팔구"  # 1..9
 SOURCE = Vocab(DIGITS + "십백")
 TARGET = Vocab(BOS + EOS + "0123456789")
@@ -66,8 +66,8 @@ def make_batch(numbers):
     Returns:
         ``(src, lengths, tgt_in, tgt_out, mask)``: src int (S, B), the source
         ids padded with 0; lengths int (B,), each word's length; tgt_in and
-        tgt_out int (T, B), the target read ("^321") and predicted ("321$") by
-        the decoder, padded with "$"; mask bool (T, B), True on real targets.
+        tgt_out int (T, B), the target read ("<321") and predicted ("321>") by
+        the decoder, padded with ">"; mask bool (T, B), True on real targets.
     """
     words = [number_word(int(n)) for n in numbers]
     digits = [str(int(n)) for n in numbers]
@@ -231,7 +231,7 @@ class Seq2Seq:
         """Greedy decoding of a batch of numbers: each step feeds back its argmax.
 
         Returns:
-            ``(texts, weights)``: the decoded digit strings (up to "$"), and
+            ``(texts, weights)``: the decoded digit strings (up to ">"), and
             the attention weights (B, max_len, S) (None without attention).
         """
         src, lengths, *_ = make_batch(numbers)

@@ -29,9 +29,9 @@ def test_number_word_out_of_range(bad):
 def test_make_batch_pads_and_masks():
     src, lengths, tgt_in, tgt_out, mask = s2s.make_batch([321, 7])
     assert src.shape == (5, 2) and lengths.tolist() == [5, 1]
-    assert s2s.TARGET.decode(tgt_in[:, 0]) == "^321"
-    assert s2s.TARGET.decode(tgt_out[:, 0]) == "321$"
-    assert s2s.TARGET.decode(tgt_out[:2, 1]) == "7$"
+    assert s2s.TARGET.decode(tgt_in[:, 0]) == "<321"
+    assert s2s.TARGET.decode(tgt_out[:, 0]) == "321>"
+    assert s2s.TARGET.decode(tgt_out[:2, 1]) == "7>"
     assert mask[:, 1].tolist() == [True, True, False, False]
 
 
@@ -77,3 +77,25 @@ def test_training_learns_the_task():
     losses = s2s.train(model, numbers[100:], steps=200, rng=np.random.default_rng(2))
     assert losses[-1] < 0.2 * losses[0]
     assert before < 0.05 and s2s.accuracy(model, numbers[:100]) > 0.9
+
+
+def test_recorded_runs_come_from_this_code():
+    """bench/seq2seq.json: one recorded seed, re-run from the file's settings."""
+    import json
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    record = json.loads((bench / "seq2seq.json").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(bench))
+    try:
+        from record_seq2seq import run
+    finally:
+        sys.path.remove(str(bench))
+    seed = record["seeds"][0]
+    for attention in (False, True):
+        recorded = next(r for r in record["runs"]
+                        if r["seed"] == seed and r["attention"] == attention)
+        accuracy, _, loss = run(attention, seed, record["settings"])
+        assert accuracy == recorded["accuracy"]
+        assert abs(loss - recorded["final_loss"]) < 1e-9

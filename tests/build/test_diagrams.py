@@ -60,6 +60,10 @@ DIAGRAMS = {
                              "패킹한 데이터(길이순으로 정렬하고 단계별로 읽는다)"],
                       "en": ["padded batch (zeros after the short sequences)",
                              "packed data (sorted by length, read step by step)"]}),
+    "seq2seq_attention": ("seq2seq.md", [r"$h_1$", r"$h_5$", r"$s_4$", r"$s_0 = h_S$",
+                                         r"$c_3$", r"$a_{3j}$", r"$e_{3j} = s_3 \cdot h_j$"],
+                          {"ko": ["인코더", "디코더", "어텐션(가중합)"],
+                           "en": ["encoder", "decoder", "attention (weighted sum)"]}),
 }
 LANGS = ["ko", "en"]
 
