@@ -6,6 +6,8 @@ cover what the experiments page talks about.
 - The page (docs/ko and docs/en experiments.md) declares in its code the cells,
   lengths and seeds it reads (CELLS, LENGTHS, SEEDS); the record must hold one
   run with the record's settings for every combination.
+- What the record measures is right: marked_value_gradients against central
+  differences; probing and block-averaged losses do not change the training.
 """
 
 import ast
@@ -17,7 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnbook.tasks import run_experiment
+from rnnbook.tasks import (
+    ReadoutModel,
+    adding_problem,
+    marked_value_gradients,
+    run_experiment,
+    train_readout,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "bench" / "adding_problem.json"
@@ -137,3 +145,57 @@ def test_a_recorded_run_is_reproduced_by_this_code(run):
     np.testing.assert_allclose(again["probe"]["g2"], run["probe"]["g2"],
                                rtol=1e-9, atol=1e-15)
     assert again["test_ratio"] == pytest.approx(run["test_ratio"], rel=1e-9)
+
+
+# --- the measurements the record holds ------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_marked_value_gradients_match_central_differences(cell):
+    model = ReadoutModel(cell, 2, 6, 1, rng=np.random.default_rng(3))
+    x, _ = adding_problem(4, 9, rng=np.random.default_rng(4))
+    g1, g2 = marked_value_gradients(model, x)
+    eps = 1e-6
+    for b in range(x.shape[1]):
+        t1, t2 = np.nonzero(x[:, b, 1] == 1.0)[0]
+        for t, g in [(t1, g1[b]), (t2, g2[b])]:
+            plus, minus = x.copy(), x.copy()
+            plus[t, b, 0] += eps
+            minus[t, b, 0] -= eps
+            # d yhat_b / d v_t = (yhat_b(v + eps) - yhat_b(v - eps)) / (2 eps)
+            numeric = (model.predict(plus)[b, 0] - model.predict(minus)[b, 0]) / (2 * eps)
+            assert g == pytest.approx(numeric, rel=1e-6, abs=1e-10)
+
+
+def test_probing_and_block_means_leave_the_training_unchanged():
+    kwargs = dict(hidden_size=5, steps=12, batch_size=8, lr=1e-2, n_test=50, seed=7)
+    plain = run_experiment("adding", "gru", 8, **kwargs)
+    probed = run_experiment("adding", "gru", 8, loss_every=4, probe_every=3, **kwargs)
+    assert probed["test_loss"] == plain["test_loss"]
+    np.testing.assert_allclose(probed["losses"],
+                               np.mean(np.reshape(plain["losses"], (3, 4)), axis=1),
+                               rtol=1e-12)
+    assert probed["probe"]["step"] == [3, 6, 9, 12]
+    assert probed["test_ratio"] == pytest.approx(plain["test_loss"] * 6, rel=1e-12)
+
+
+def test_measurements_reject_bad_input():
+    model = ReadoutModel("lstm", 2, 3, 1, rng=np.random.default_rng(0))
+    x, _ = adding_problem(3, 6, rng=np.random.default_rng(0))
+    three = x.copy()
+    three[0, 0, 1] = three[1, 0, 1] = three[5, 0, 1] = 1.0
+    with pytest.raises(ValueError, match="x: expected exactly two markers"):
+        marked_value_gradients(model, three)
+    with pytest.raises(ValueError, match="model: expected input_size 2 and output_size 1"):
+        marked_value_gradients(ReadoutModel("gru", 2, 3, 2, rng=np.random.default_rng(0)), x)
+    with pytest.raises(TypeError, match="model: expected a ReadoutModel"):
+        marked_value_gradients("model", x)
+    with pytest.raises(ValueError, match="probe_every: only for task 'adding'"):
+        run_experiment("first_symbol", "gru", 4, steps=2, probe_every=1)
+    with pytest.raises(ValueError, match="probe_every: expected an int >= 0, got -1"):
+        run_experiment("adding", "gru", 4, steps=2, probe_every=-1)
+    with pytest.raises(ValueError, match="loss_every: expected a positive int, got 0"):
+        run_experiment("adding", "gru", 4, steps=2, loss_every=0)
+    with pytest.raises(TypeError, match="callback: expected a callable or None"):
+        train_readout(model, lambda rng: adding_problem(2, 6, rng=rng), steps=1,
+                      callback=3)
