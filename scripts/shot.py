@@ -29,7 +29,7 @@ def main(argv):
         page.on("requestfailed", lambda r: problems.append("failed: " + r.url))
         for url, out in pairs:
             page.goto(url)
-            page.wait_for_timeout(2500)  # MathJax typesets after load
+            page.evaluate("document.fonts.ready.then(() => true)")  # the math fonts
             page.screenshot(path=out, full_page=True)
             print(out)
         browser.close()

@@ -666,7 +666,7 @@ def reports(browser, built_site, site_url, request) -> dict[str, PageReport]:
             total[check] += seconds
     say(request.config,
         f"\nbrowser: checked {len(pages['ko'])} Korean and {len(pages['en'])} English "
-        f"pages; slowest load (until its equations are typeset): {slowest.name} "
+        f"pages; slowest load and checks of its equations: {slowest.name} "
         f"{slowest.load_seconds:.2f} s; checked "
         f"{sum(r.counts.get('copies', 0) for r in out.values())} copy buttons, "
         f"{sum(r.counts.get('figures', 0) for r in out.values())} figures, "
