@@ -6,10 +6,15 @@ page is wrapped in a focusable region (`tabindex="0"`) named for screen
 readers. Material wraps each table in its own scrolling `div` when the page
 loads; docs/assets/extra.css lets the outer region scroll instead.
 
+A displayed equation wider than the page scrolls too (docs/assets/extra.css),
+so each one can take the focus as well (MathJax's own menu used to put every
+equation in the tab order; here only the displayed ones are).
+
 Code blocks need nothing here: Material gives a code block `tabindex="0"`
 itself whenever it is wider than the page.
 
-scripts/hooks.py calls `focusable_tables` from `on_post_page`.
+scripts/hooks.py calls `focusable_tables` and `focusable_equations` from
+`on_post_page`.
 """
 
 from __future__ import annotations
@@ -37,3 +42,15 @@ def focusable_tables(html: str, lang: str) -> str:
     opening = (f'<div class="rnnbook-scroll" tabindex="0" role="region" '
                f'aria-label="{REGION_NAME[lang]}">')
     return _TABLE.sub(lambda m: f"{opening}{m.group(0)}</div>", html)
+
+
+_DISPLAY_MATH = re.compile(r'<div class="arithmatex">')
+
+
+def focusable_equations(html: str) -> str:
+    """Let every displayed equation (`<div class="arithmatex">`) take the focus.
+
+    >>> focusable_equations('<div class="arithmatex"><mjx-container>')
+    '<div class="arithmatex" tabindex="0"><mjx-container>'
+    """
+    return _DISPLAY_MATH.sub('<div class="arithmatex" tabindex="0">', html)

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bookbuild.a11y import focusable_tables  # noqa: E402
+from bookbuild.a11y import focusable_equations, focusable_tables  # noqa: E402
 from bookbuild.csp import add_policy, inline_script_hashes, policy_for  # noqa: E402
 
 # A page as Material writes it (trimmed): inline scripts in <head> and <body>,
@@ -103,3 +103,11 @@ def test_code_tables_are_left_alone():
 def test_unknown_language_is_named():
     with pytest.raises(ValueError, match="lang must be one of.*'fr'"):
         focusable_tables("<table></table>", "fr")
+
+
+def test_displayed_equations_take_the_focus_inline_ones_do_not():
+    html = ('<p><span class="arithmatex"><mjx-container>x</mjx-container></span></p>'
+            '<div class="arithmatex"><mjx-container display="true">y</mjx-container></div>')
+    out = focusable_equations(html)
+    assert out.count('tabindex="0"') == 1
+    assert '<div class="arithmatex" tabindex="0">' in out

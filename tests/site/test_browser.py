@@ -483,7 +483,8 @@ def set_theme(page, theme: str):
         page.locator("form[data-md-component=palette] label:not([hidden])").click()
         page.wait_for_function("(s) => document.body.dataset.mdColorScheme === s",
                                arg=scheme, timeout=5_000)
-    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+    # (a transition cut short by the next one rejects its promise: allSettled)
+    page.evaluate("() => Promise.allSettled(document.getAnimations().map(a => a.finished))")
 
 
 def axe_violations(page) -> dict[str, list[dict]]:
