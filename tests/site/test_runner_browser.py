@@ -71,6 +71,9 @@ def session(browser, runner_site, request):
     def finished(req):
         sizes.append(req.sizes()["responseBodySize"])
 
+    monitor.urls = []  # every URL requested, the workers' too, in order
+    context.on("request", lambda req: monitor.urls.append(req.url))
+
     context.on("requestfinished", finished)
     timings = {"cold": [], "warm": [], "bytes": []}
     yield context, monitor, timings, sizes
@@ -140,12 +143,19 @@ def same_print(got: str, want: str) -> str | None:
 def test_every_block_prints_what_the_build_printed(session, runner_site, lang, path):
     context, monitor, timings, sizes = session
     monitor.label = f"{lang}/{path}"
+    start = len(monitor.urls)
     page = open_page(context, runner_site + LANGS[lang] + path)
     try:
         count = page.locator("div.highlight[data-runnable]").count()
         assert count >= 3, f"{lang}/{path}: only {count} runnable blocks"
         # (run_block finds each block's button by its accessible name)
         assert page.locator(".rb-bar button.rb-run").count() == count
+        # the runs below happen under the page's Content-Security-Policy
+        policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+        assert "worker-src 'self'" in policy and "unsafe-eval" not in policy
+        # Python is fetched only when Run is clicked
+        page.wait_for_load_state("networkidle")
+        assert [u for u in monitor.urls[start:] if "/assets/pyodide/" in u] == []
         before = sum(sizes)
         problems = []
         for i in range(count):
