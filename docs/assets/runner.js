@@ -19,7 +19,7 @@
         run: "실행", stop: "중지", reset: "되돌리기", code: "Python 코드, 고쳐서 실행할 수 있다",
         loading: "Python을 불러오는 중", running: "실행 중", done: "완료", error: "오류",
         stopped: "실행을 멈췄다. 다음 실행 때 Python을 새로 불러온다.",
-        failed: "Python을 불러오지 못했다: ", seconds: "초", output: "실행 결과",
+        failed: "Python을 불러오지 못했다. ", seconds: "초", output: "실행 결과",
       }
     : {
         run: "Run", stop: "Stop", reset: "Reset", code: "Python code, editable",
