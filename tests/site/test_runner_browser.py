@@ -277,3 +277,17 @@ def test_pages_without_runnable_blocks_load_no_runner(session, runner_site):
         assert page.locator("link[href*='runner']").count() == 0
     finally:
         page.close()
+
+
+def test_python_that_cannot_load_is_reported_under_the_block(browser, runner_site):
+    """The site without Python's files (here: the browser refuses them)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/assets/pyodide/**", lambda route: route.abort())
+    page = open_page(context, runner_site + "en/gru/")
+    try:
+        got, _ = run_block(page, "en", 0)
+        assert block_state(page, 0) == "error"
+        assert got.startswith("Python could not be loaded: ")
+        assert page.locator(".rb-bar").nth(0).get_by_role("button", name="Run").is_enabled()
+    finally:
+        context.close()
