@@ -163,12 +163,19 @@ class Seq2Seq:
 
     @property
     def params(self):
+        """All parameters in one dict (the arrays themselves, for in-place updates)."""
         return {**{"encoder." + k: v for k, v in self.encoder.params.items()},
                 **{"decoder." + k: v for k, v in self.decoder.params.items()},
                 **self.head}
 
     def encode(self, src, lengths):
-        """Encoder states h (S, B, H), the mask (S, B) and each last state (1, B, H)."""
+        """Run the encoder on a packed batch.
+
+        Returns:
+            ``(h, mask, h_last)``: the encoder states h (S, B, H) (zeros on the
+            padding), the mask (S, B) of real steps, and each source's last
+            real state (1, B, H).
+        """
         x = one_hot(src, SOURCE.size)  # (S, B, V_src)
         packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
         out, h_last = self.encoder(packed)
@@ -190,7 +197,14 @@ class Seq2Seq:
     def loss(self, src, lengths, tgt_in, tgt_out, mask):
         """Mean cross-entropy over the real target steps, with teacher forcing.
 
-        Args: the arrays of :func:`make_batch`.
+        Args:
+            src: int (S, B), the padded source ids.
+            lengths: int (B,), each source's length.
+            tgt_in: int (T, B), the target the decoder reads ("<321").
+            tgt_out: int (T, B), the target it predicts ("321>").
+            mask: bool (T, B), True on the real target steps.
+
+        The five arrays are those of ``make_batch``.
 
         Returns:
             ``(loss, grads)``: a float and a dict with the keys of ``params``.
@@ -251,7 +265,20 @@ class Seq2Seq:
 
 
 def train(model, numbers, *, steps, batch_size=32, lr=0.01, clip=1.0, rng=None):
-    """Adam on random batches of ``numbers``; returns the loss of every step."""
+    """Adam on random batches of ``numbers``, with gradient clipping.
+
+    Args:
+        model: a ``Seq2Seq``, trained in place.
+        numbers: the training numbers (each 1..999).
+        steps: the number of updates.
+        batch_size: numbers per batch, drawn without replacement.
+        lr: Adam's learning rate.
+        clip: the largest total gradient norm.
+        rng: numpy Generator for the batches.
+
+    Returns:
+        list of float: the loss of every step.
+    """
     from .optim import Adam, clip_grad_norm
 
     rng = check_rng("rng", rng)
