@@ -40,6 +40,16 @@ def test_shared_assets_keep_their_folders(tmp_path):
         "assets/extra.css", "assets/fonts/x.woff2"]
 
 
+def test_only_api_pages_load_the_mkdocstrings_stylesheet():
+    head = ('<head><link rel="stylesheet" href="../assets/_mkdocstrings.css">'
+            '<link rel="stylesheet" href="../assets/extra.css"></head>')
+    chapter = head + "<p>text</p>"
+    api = head + '<div class="doc doc-object doc-class">...</div>'
+    assert "_mkdocstrings.css" not in assets.drop_unused_stylesheets(chapter)
+    assert "assets/extra.css" in assets.drop_unused_stylesheets(chapter)
+    assert assets.drop_unused_stylesheets(api) == api
+
+
 def test_build_date_is_the_last_commit(tmp_path):
     assert builddate.last_commit_time(tmp_path) == "0"  # not a git folder
     assert int(builddate.last_commit_time(ROOT)) > 1_700_000_000
