@@ -38,6 +38,12 @@ Each source the policy allows, and why:
 - `base-uri 'self'`, `form-action 'self'`: no injected `<base>` or form can
   send the reader elsewhere.
 
+Under `mkdocs serve`, MkDocs adds an inline live-reload script to each page
+as it sends it (a new one for every request), which no hash can allow: there
+`script-src` is `'self' 'unsafe-inline'` instead of the hashes. Everything
+else, and so the promise that nothing is loaded from another host, is the
+same as in the built site.
+
 scripts/hooks.py calls `add_policy` last in `on_post_page` (after every other
 change to the page) and on the 404 page.
 """
@@ -93,22 +99,25 @@ def inline_script_hashes(html: str) -> list[str]:
     return found
 
 
-def policy_for(html: str) -> str:
-    """The policy of one page: POLICY with its inline scripts' hashes."""
+def policy_for(html: str, serving: bool = False) -> str:
+    """The policy of one page: POLICY with its inline scripts' hashes (or,
+    when `serving`, with `'unsafe-inline'` for MkDocs' live-reload script)."""
     directives = {name: list(sources) for name, sources in POLICY.items()}
-    directives["script-src"] += inline_script_hashes(html)
+    directives["script-src"] += ["'unsafe-inline'"] if serving else inline_script_hashes(html)
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def add_policy(html: str) -> str:
+def add_policy(html: str, serving: bool = False) -> str:
     """Insert the page's policy tag right after `<meta charset>` (or `<head>`).
+
+    `serving`: under `mkdocs serve` (see the module's docstring).
 
     Raises:
         ValueError: the page has no `<head>`, or already has a policy tag.
     """
     if _EXISTING.search(html):
         raise ValueError("the page already has a Content-Security-Policy meta tag")
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html, serving)}">'
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     if anchor is None:
         raise ValueError("html must have a <head> to hold the policy, got none")

@@ -107,11 +107,14 @@ def on_post_page(output, page, config):
     output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)
     output = a11y.focusable_tables(output, languages.language(config))
     output = a11y.focusable_equations(output)
-    return csp.add_policy(output)  # last: hashes the page's final inline scripts
+    # last: hashes the page's final inline scripts
+    return csp.add_policy(output, serving=snippets.serving())
 
 
 def on_post_template(output, template_name, config):
-    return csp.add_policy(output) if template_name.endswith(".html") else output
+    if not template_name.endswith(".html"):
+        return output
+    return csp.add_policy(output, serving=snippets.serving())
 
 
 def on_post_build(config):
