@@ -1037,5 +1037,5 @@ def test_search_finds_the_page(search, site_url, lang, query, expected):
                         f"(all results: {paths})"
     label = f"search {lang} {query!r}"
     errors = monitor.console.pop(label, []) + monitor.failed_requests(label) \
-        + monitor.remote.pop(label, [])
+        + monitor.remote.pop(label, []) + monitor.csp.pop(label, [])
     assert errors == []
