@@ -137,7 +137,7 @@ def run_packed_parity(torch, layer, x, lengths, batch_first, enforce_sorted, rng
 
     Returns the largest absolute difference seen.
     """
-    from conftest import close_state_and_param_grads, torch_module_like, torch_state
+    from torch_reference import close_state_and_param_grads, torch_module_like, torch_state
 
     U = torch.nn.utils.rnn
     is_lstm = layer.mode == "LSTM"
@@ -354,7 +354,7 @@ def test_train_and_eval_return_the_layer_and_set_the_mode():
 def torch_stack_with_masks(torch, layer, x, hx, masks):
     """The layer's computation rebuilt from one-layer torch modules and the
     rnnbook layer's dropout masks: out_k = module_k(out_{k-1} ⊙ mask_k)."""
-    from conftest import torch_module_like
+    from torch_reference import torch_module_like
 
     dirs = 2 if layer.bidirectional else 1
     is_lstm = layer.mode == "LSTM"
