@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test system-deps bench experiments clean
+.PHONY: install serve build pdf test system-deps bench experiments clean
 
 # Python packages: rnnbook (editable) with its docs and test extras, pinned in
 # pyproject.toml. torch is the CPU build (torch==2.13.0).
@@ -38,6 +38,11 @@ serve: install
 
 build: install
 	$(BIN)/mkdocs build --strict
+
+# The book as one PDF per language, printed from the built site by Debian's
+# Chromium (bookbuild/pdf.py): site/pdf/rnnbook-ko.pdf, site/en/pdf/rnnbook-en.pdf.
+pdf: build system-deps
+	$(BIN)/python -m bookbuild.pdf site
 
 # Debian packages the browser tests need: chromium and a Hangul font.
 system-deps:

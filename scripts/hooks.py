@@ -15,7 +15,9 @@ MkDocs (tests/build/):
 - bookbuild.builddate: the build date is the last commit's time.
 - bookbuild.runner: Run buttons on Python blocks (Pyodide served by the site);
 - bookbuild.search: Korean search finds 망각 게이트 when typed 망각게이트.
-- bookbuild.notebooks: a Jupyter notebook per chapter, linked under its title.
+- bookbuild.notebooks: a Jupyter notebook per chapter, linked under its title;
+- bookbuild.downloads: the home page links the PDF (`make pdf`) and the wheel;
+- bookbuild.repository: repository links from GitHub Actions' environment.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ if str(ROOT) not in sys.path:  # bookbuild/, for this file and build-time snippe
 
 from bookbuild import a11y, csp  # noqa: E402  (focusable regions, Content-Security-Policy)
 from bookbuild import (  # noqa: E402
-    assets, builddate, languages, links, messages, notebooks, runner, search,
-    snippets, translations,
+    assets, builddate, downloads, languages, links, messages, notebooks,
+    repository, runner, search, snippets, translations,
 )
 from bookbuild import math  # noqa: E402
 
@@ -56,6 +58,7 @@ def on_startup(command, dirty):
 def on_config(config):
     builddate.fix_build_date(ROOT)
     os.environ["RNNBOOK_LANG"] = languages.language(config)  # read by bookfig.tr
+    repository.apply(config, languages.language(config))
     return config
 
 
@@ -86,6 +89,8 @@ def on_page_markdown(markdown, page, config, files):
     snippets.SnippetCache.start_page(markdown, languages.language(config))
     markdown = notebooks.start_page(markdown, page.file.src_uri, page.url,
                                     languages.language(config))
+    markdown = downloads.add_to_home(markdown, page.file.src_uri, languages.language(config),
+                                     config.site_url, notebooks.wheel_name(ROOT))
     return runner.on_page_markdown(markdown, page, config)  # Run buttons
 
 
