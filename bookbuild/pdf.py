@@ -228,6 +228,9 @@ def collect(page, home: str, language: str) -> tuple[dict, list[dict]]:
         page.evaluate("() => document.fonts.ready")
         chapters.append({
             "title": title, "key": keys[url],
+            # the page's own heading, which starts its first printed page
+            "heading": page.evaluate("() => (document.querySelector('article h1')"
+                                     "?.textContent || '').replace('\u00b6', '').trim()"),
             "sections": page.evaluate(SECTIONS_JS, keys[url]),
             "html": page.evaluate(ARTICLE_JS, [keys[url], keys, "@@SITE@@"]),
         })
@@ -277,7 +280,7 @@ def make_pdf(site: Path, language: str, browser) -> Path:
                                  "right": "15mm"})
             finally:
                 (folder / PRINT_PAGE).unlink()
-            numbers = page_starts(target, [c["title"] for c in chapters])
+            numbers = page_starts(target, [c["heading"] or c["title"] for c in chapters])
             log(f"{language}: printed {target.name} at {time.perf_counter() - began:.1f} s")
         page.close()
     return target
