@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build pdf test system-deps bench experiments clean
+.PHONY: install serve build pdf test build-deps system-deps bench experiments clean
 
 # Python packages: rnnbook (editable) with its docs and test extras, pinned in
 # pyproject.toml. torch is the CPU build (torch==2.13.0).
@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 # bookbuild/pyodide-requirements.txt), into .deps/pyodide/.
 PYODIDE_DEPS := .deps/pyodide
 PYODIDE_NPM_SHA256 := 89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343
-$(PYODIDE_DEPS)/.fetched: bookbuild/pyodide-requirements.txt | $(VENV)/.installed
+$(PYODIDE_DEPS)/.fetched: bookbuild/pyodide-requirements.txt | $(VENV)/.installed build-deps
 	rm -rf $(PYODIDE_DEPS) && mkdir -p $(PYODIDE_DEPS)
 	cd $(PYODIDE_DEPS) && npm pack --silent pyodide@0.27.7 >/dev/null
 	echo "$(PYODIDE_NPM_SHA256)  $(PYODIDE_DEPS)/pyodide-0.27.7.tgz" | sha256sum --check --quiet
@@ -31,7 +31,7 @@ $(PYODIDE_DEPS)/.fetched: bookbuild/pyodide-requirements.txt | $(VENV)/.installe
 		-r bookbuild/pyodide-requirements.txt -d $(PYODIDE_DEPS)
 	touch $@
 
-install: $(VENV)/.installed $(PYODIDE_DEPS)/.fetched
+install: build-deps $(VENV)/.installed $(PYODIDE_DEPS)/.fetched
 
 serve: install
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
@@ -44,7 +44,12 @@ build: install
 pdf: build system-deps
 	$(BIN)/python -m bookbuild.pdf site
 
-# Debian packages the browser tests need: chromium and a Hangul font.
+# Debian packages the build needs when missing: node and npm.
+build-deps:
+	bash scripts/system-deps.sh build
+
+# Debian packages the browser tests and the PDF need besides: chromium, a
+# Hangul font, poppler-utils.
 system-deps:
 	bash scripts/system-deps.sh
 
@@ -53,7 +58,7 @@ system-deps:
 # axe-core@4.14.1 (pinned sha256 of its tarball), into .deps/axe-core/.
 AXE_DEPS := .deps/axe-core
 AXE_NPM_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
-$(AXE_DEPS)/.fetched:
+$(AXE_DEPS)/.fetched: | build-deps
 	rm -rf $(AXE_DEPS) && mkdir -p $(AXE_DEPS)
 	cd $(AXE_DEPS) && npm pack --silent axe-core@4.14.1 >/dev/null
 	echo "$(AXE_NPM_SHA256)  $(AXE_DEPS)/axe-core-4.14.1.tgz" | sha256sum --check --quiet

@@ -11,6 +11,10 @@ that follows it ("망각 게이트는" -> "망각게이트는"). The query 망�
 finds, by prefix, the sections that write 망각 게이트; the reverse (a text
 written without the space, a query with it) gets the spaced words. The field
 is searched but never shown. The English index is left as it is.
+
+The same field carries each term's English name from the glossary, once per
+use of the Korean term, so a reader who knows only "forget gate" finds the
+Korean section on 망각 게이트.
 """
 
 from __future__ import annotations
@@ -44,6 +48,37 @@ def glossary_terms(glossary_md: str) -> list[str]:
     return [t for t in terms if " " in t and re.search(f"[{HANGUL}]", t)]
 
 
+def english_names(glossary_md: str) -> dict[str, str]:
+    """Each Korean term of the glossary's term table with its English name.
+
+    Returns:
+        e.g. {"망각 게이트": "forget gate", "가중치 공유": "weight sharing
+        parameter sharing", ...}: the English column without parentheses.
+    """
+    start = glossary_md.index("{#terms}")
+    end = glossary_md.find("\n## ", start)
+    table = glossary_md[start:end if end != -1 else None]
+    names = {}
+    for row in table.splitlines()[3:]:  # after the header and its rule
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) >= 2 and re.search(f"[{HANGUL}]", cells[0]):
+            names[cells[0]] = " ".join(re.sub(r"[()]", " ", cells[1]).split())
+    return names
+
+
+def english_aliases(text: str, names: dict[str, str]) -> list[str]:
+    """The English name of each glossary term in `text`, once per occurrence.
+
+    >>> english_aliases("망각 게이트는 망각게이트와 같다", {"망각 게이트": "forget gate"})
+    ['forget gate', 'forget gate']
+    """
+    found = []
+    for term, name in names.items():
+        spaced = r"\s*".join(map(re.escape, term.split()))
+        found.extend([name] * len(re.findall(spaced, text)))
+    return found
+
+
 def variants(text: str, terms: list[str]) -> list[str]:
     """The other spacing of each term in `text`, once per occurrence.
 
@@ -64,12 +99,14 @@ def variants(text: str, terms: list[str]) -> list[str]:
     return found
 
 
-def add_spacing_variants(index: dict, terms: list[str]) -> dict:
+def add_spacing_variants(index: dict, terms: list[str],
+                         names: dict[str, str] | None = None) -> dict:
     """Add the `variants` field to a Material search index (in place).
 
     Args:
         index: the parsed search/search_index.json ({"config", "docs"}).
         terms: glossary terms with a space (see `glossary_terms`).
+        names: Korean term -> English name (see `english_names`), or None.
 
     Returns:
         `index`, each doc with a "variants" string where it has any.
@@ -77,7 +114,7 @@ def add_spacing_variants(index: dict, terms: list[str]) -> dict:
     index["config"]["fields"][FIELD] = {"boost": FIELD_BOOST}
     for doc in index["docs"]:
         text = _TAGS.sub(" ", doc.get("title", "") + " " + doc.get("text", ""))
-        found = variants(text, terms)
+        found = variants(text, terms) + english_aliases(text, names or {})
         if found:
             doc[FIELD] = " ".join(found)
     return index
@@ -94,9 +131,10 @@ def rewrite_index(site_dir: Path, glossary_md: Path) -> int:
     path = Path(site_dir) / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     glossary_md = Path(glossary_md)
-    terms = glossary_terms(glossary_md.read_text(encoding="utf-8")) \
-        if glossary_md.exists() else []
-    add_spacing_variants(index, terms)
+    text = glossary_md.read_text(encoding="utf-8") if glossary_md.exists() else ""
+    terms = glossary_terms(text) if text else []
+    names = english_names(text) if text else {}
+    add_spacing_variants(index, terms, names)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
     return sum(FIELD in doc for doc in index["docs"])

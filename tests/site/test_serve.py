@@ -61,13 +61,13 @@ def _get(url: str) -> str:
         return ""
 
 
-def _wait(predicate, what: str, timeout: float = 120):
+def _wait(predicate, what: str, timeout: float = 300, log=lambda: ""):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}; the server printed:\n{log()}")
 
 
 def _interruptible():
@@ -91,10 +91,10 @@ class Server:
                 cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True, preexec_fn=_interruptible)
         _wait(lambda: "Serving on" in self.text() or self.process.poll() is not None,
-              "mkdocs serve to start")
+              "mkdocs serve to start", log=self.text)
         assert self.process.poll() is None, self.text()
         self.base = re.search(r"Serving on (http://\S+?/)\s", self.text())[1]
-        _wait(lambda: "ran index" in _get(self.base + "en/"), "the English site")
+        _wait(lambda: "ran index" in _get(self.base + "en/"), "the English site", log=self.text)
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -111,7 +111,8 @@ class Server:
         """Append to a file and wait for the rebuild it causes."""
         before = self.builds()
         path.write_text(path.read_text(encoding="utf-8") + add, encoding="utf-8")
-        _wait(lambda: self.builds() > before, f"the rebuild after editing {path.name}")
+        _wait(lambda: self.builds() > before, f"the rebuild after editing {path.name}",
+              log=self.text)
 
     def edit(self, lang: str, name: str, add: str):
         self.change(self.project / "docs" / lang / name, add)
