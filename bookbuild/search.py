@@ -12,9 +12,9 @@ finds, by prefix, the sections that write 망각 게이트; the reverse (a text
 written without the space, a query with it) gets the spaced words. The field
 is searched but never shown. The English index is left as it is.
 
-The same field carries each term's English name from the glossary, once per
-use of the Korean term, so a reader who knows only "forget gate" finds the
-Korean section on 망각 게이트.
+A second field, `english`, gives the section that explains a glossary term
+(the glossary's link) the term's English name, so a reader who knows only
+"forget gate" finds the Korean section on 망각 게이트 first.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from pathlib import Path
 FIELD = "variants"
 # as much weight as the text itself: a variant is the same word
 FIELD_BOOST = 1.0
+ENGLISH = "english"
+# the section that explains the term: above its mentions, below titles (1000)
+ENGLISH_BOOST = 100.0
 HANGUL = "\uac00-\ud7a3"
 _TAGS = re.compile(r"<[^>]+>")
 _TABLE_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|", re.M)
@@ -48,35 +51,30 @@ def glossary_terms(glossary_md: str) -> list[str]:
     return [t for t in terms if " " in t and re.search(f"[{HANGUL}]", t)]
 
 
-def english_names(glossary_md: str) -> dict[str, str]:
-    """Each Korean term of the glossary's term table with its English name.
+def english_names(glossary_md: str) -> dict[str, list[str]]:
+    """The English name of each glossary term, by the section that explains it.
+
+    Args:
+        glossary_md: the text of docs/ko/glossary.md; each row of its term
+            table is | Korean | English | [where it is explained](page.md#id) |.
 
     Returns:
-        e.g. {"망각 게이트": "forget gate", "가중치 공유": "weight sharing
-        parameter sharing", ...}: the English column without parentheses.
+        search-index location -> English names, e.g. {"lstm/#forget-gate":
+        ["forget gate"], "gru/": ["gated recurrent unit GRU"], ...}, without
+        parentheses.
     """
     start = glossary_md.index("{#terms}")
     end = glossary_md.find("\n## ", start)
     table = glossary_md[start:end if end != -1 else None]
-    names = {}
+    names: dict[str, list[str]] = {}
     for row in table.splitlines()[3:]:  # after the header and its rule
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
-        if len(cells) >= 2 and re.search(f"[{HANGUL}]", cells[0]):
-            names[cells[0]] = " ".join(re.sub(r"[()]", " ", cells[1]).split())
+        link = re.search(r"\]\(([\w-]+)\.md(#[\w-]+)?\)", cells[-1])
+        if len(cells) >= 3 and link:
+            page = "" if link[1] == "index" else link[1] + "/"
+            name = " ".join(re.sub(r"[()]", " ", cells[1]).split())
+            names.setdefault(page + (link[2] or ""), []).append(name)
     return names
-
-
-def english_aliases(text: str, names: dict[str, str]) -> list[str]:
-    """The English name of each glossary term in `text`, once per occurrence.
-
-    >>> english_aliases("망각 게이트는 망각게이트와 같다", {"망각 게이트": "forget gate"})
-    ['forget gate', 'forget gate']
-    """
-    found = []
-    for term, name in names.items():
-        spaced = r"\s*".join(map(re.escape, term.split()))
-        found.extend([name] * len(re.findall(spaced, text)))
-    return found
 
 
 def variants(text: str, terms: list[str]) -> list[str]:
@@ -100,23 +98,28 @@ def variants(text: str, terms: list[str]) -> list[str]:
 
 
 def add_spacing_variants(index: dict, terms: list[str],
-                         names: dict[str, str] | None = None) -> dict:
+                         names: dict[str, list[str]] | None = None) -> dict:
     """Add the `variants` field to a Material search index (in place).
 
     Args:
         index: the parsed search/search_index.json ({"config", "docs"}).
         terms: glossary terms with a space (see `glossary_terms`).
-        names: Korean term -> English name (see `english_names`), or None.
+        names: location -> English names (see `english_names`), or None.
 
     Returns:
-        `index`, each doc with a "variants" string where it has any.
+        `index`, each doc with a "variants" string where it has any, and an
+        "english" string where it explains a glossary term.
     """
+    names = names or {}
     index["config"]["fields"][FIELD] = {"boost": FIELD_BOOST}
+    index["config"]["fields"][ENGLISH] = {"boost": ENGLISH_BOOST}
     for doc in index["docs"]:
         text = _TAGS.sub(" ", doc.get("title", "") + " " + doc.get("text", ""))
-        found = variants(text, terms) + english_aliases(text, names or {})
+        found = variants(text, terms)
         if found:
             doc[FIELD] = " ".join(found)
+        if doc["location"] in names:
+            doc[ENGLISH] = " ".join(names[doc["location"]])
     return index
 
 

@@ -35,18 +35,22 @@ def test_joined_text_gets_the_spaced_words_but_not_inside_a_longer_word():
     assert search.variants("English only", ["은닉 상태"]) == []
 
 
-def test_english_names_come_from_the_glossary_table():
+def test_english_names_go_to_the_section_the_glossary_links():
     names = search.english_names(GLOSSARY)
-    assert names["망각 게이트"] == "forget gate"
-    assert names["가중치 공유"] == "weight sharing parameter sharing"  # no parentheses
-    assert "한국어" not in names and len(names) >= 100
+    assert "forget gate" in names["lstm/#forget-gate"]
+    assert "weight sharing parameter sharing" in names["rnn/#parameter-sharing"]
+    assert any("GRU" in name for name in names["gru/"])  # a whole page
+    assert sum(map(len, names.values())) >= 100
 
 
-def test_each_use_of_a_korean_term_gets_its_english_name():
-    names = {"망각 게이트": "forget gate", "셀 상태": "cell state"}
-    text = "망각 게이트는 셀 상태를 지운다. 망각게이트"
-    assert search.english_aliases(text, names) == ["forget gate"] * 2 + ["cell state"]
-    assert search.english_aliases("forget gate", names) == []
+def test_the_explaining_section_gets_the_english_field_with_its_boost():
+    index = {"config": {"fields": {"text": {"boost": 1.0}}},
+             "docs": [{"location": "lstm/#forget-gate", "title": "망각 게이트", "text": ""},
+                      {"location": "lstm/#summary", "title": "요약", "text": "망각 게이트"}]}
+    search.add_spacing_variants(index, [], {"lstm/#forget-gate": ["forget gate"]})
+    assert index["config"]["fields"]["english"]["boost"] > 1.0
+    assert index["docs"][0]["english"] == "forget gate"
+    assert "english" not in index["docs"][1]  # a mention is not the explanation
 
 
 def test_index_gets_a_searched_field_only_where_terms_occur():
@@ -72,7 +76,7 @@ def test_rewrite_index_keeps_the_rest_of_the_file(tmp_path):
     written = json.loads((tmp_path / "search" / "search_index.json").read_text())
     assert written["config"]["lang"] == ["ko"]
     assert written["docs"] == [{"location": "", "title": "은닉 상태", "text": "x",
-                                "variants": "은닉상태 hidden state"}]
+                                "variants": "은닉상태"}]
 
 
 def test_a_site_without_glossary_keeps_its_index(tmp_path):
