@@ -152,7 +152,8 @@ def themed(text: str) -> str:
 
     ``fill: #3949ab`` becomes ``fill: var(--rf-3949ab, #3949ab)`` (a stroke:
     ``--rf-s-3949ab``); a ``<style>`` in the SVG sets each variable to
-    :func:`dark` of its colour under the dark theme. Text that matplotlib
+    :func:`dark` of its colour under the dark theme, on screen (a printout
+    keeps the light colours). Text that matplotlib
     leaves without a fill (black) inherits the root's fill, the variable for
     black.
     """
@@ -163,7 +164,8 @@ def themed(text: str) -> str:
     text = _COLOUR.sub(lambda m: f"{m[1]}: var({name(m[1], m[2])}, {m[2]})", text)
     values = "".join(f"{name(prop, c)}: {dark(c, prop == 'stroke')}; "
                      for prop, c in sorted(used))
-    style = f"<style>{DARK_SCHEME} .rnnbook-figure {{ {values}}}</style>"
+    # on screen only: a dark-theme reader's printout is black on white (extra.css)
+    style = f"<style>@media screen {{ {DARK_SCHEME} .rnnbook-figure {{ {values}}} }}</style>"
     return text.replace(
         "<svg ", '<svg style="fill: var(--rf-000000, #000000)" ', 1).replace(
         "<defs>", "<defs>\n  " + style, 1)

@@ -168,8 +168,8 @@ def test_figure_has_no_opaque_white_in_the_dark_theme(make):
     assert not fixed, f"colours that do not follow the theme: {fixed[:5]}"
     assert 'id="patch_1">' in svg and re.search(
         r'id="patch_1">\s*<path[^>]*style="fill: none"', svg), "the background is not transparent"
-    style = re.search(r"<style>\[data-md-color-scheme=\"slate\"\] \.rnnbook-figure \{(.*?)\}",
-                      svg).group(1)
+    style = re.search(r"<style>@media screen \{ \[data-md-color-scheme=\"slate\"\] "
+                      r"\.rnnbook-figure \{(.*?)\}", svg).group(1)
     dark = dict(re.findall(r"--rf-((?:s-)?[0-9a-f]{6}): (#[0-9a-f]{6});", style))
     used = set(re.findall(r"var\(--rf-((?:s-)?[0-9a-f]{6}),", svg))
     assert used <= set(dark), f"no dark value for {sorted(used - set(dark))}"
