@@ -493,6 +493,11 @@ def axe_violations(page) -> dict[str, list[dict]]:
     The page is left in the light theme."""
     if not page.evaluate("() => typeof axe === 'object'"):
         page.evaluate(axe_source())  # run by the test, so the page's CSP does not apply
+    # the page at rest: Material's "Copied to clipboard" note, shown for 2 s
+    # after a copy, has gone and finished fading (axe measures a half-faded one)
+    page.wait_for_function("() => !document.querySelector('.md-dialog--active')",
+                           timeout=10_000)
+    page.evaluate("() => Promise.allSettled(document.getAnimations().map(a => a.finished))")
     page.evaluate(OPEN_DETAILS_JS)
     found = {}
     for theme in THEMES:
