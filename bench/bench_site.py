@@ -50,8 +50,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
+# what a build reads: configs, hooks, bookbuild/, the pages, the package and what
+# its wheel is built from, bench/ (the results files that pages read)
 SNAPSHOT = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "bookbuild", "overrides", "docs", "rnnbook",
-            "bench"]  # bench/: the results files that pages read
+            "bench", "pyproject.toml", "README.md"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -78,6 +80,8 @@ def snapshot(dest: Path) -> Path:
             shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(src, target)
+    if (ROOT / ".deps").exists():  # Pyodide, fetched by `make install` (not in git)
+        (dest / ".deps").symlink_to(ROOT / ".deps", target_is_directory=True)
     return dest
 
 
@@ -415,6 +419,8 @@ def run(page: str = "rnn.md", trials: int = 2, log=print) -> dict:
         cb = result["cold_build"]
         log(f"  {cb['seconds']} s (ok={cb['ok']}, {cb['warnings']} warnings), "
             f"snippets {cb['snippet_seconds_total']} s in {cb['blocks_total']} blocks")
+        if not cb["ok"]:  # a failed build measures nothing
+            raise RuntimeError("the cold build failed:\n" + "\n".join(cb["log_tail"]))
         for p in cb["pages"][:8]:
             log(f"    {p['page']:24} {p['blocks']:3} blocks {p['exec_s']:7.2f} s exec "
                 f"{p['render_s']:7.2f} s render")

@@ -12,6 +12,11 @@ finds, by prefix, the sections that write 망각 게이트; the reverse (a text
 written without the space, a query with it) gets the spaced words. The field
 is searched but never shown. The English index is left as it is.
 
+Two kinds of text stay out of both languages' indexes, since no reader
+searches for them and every page fetches the index: what the snippets print
+(numbers) and the MathML that screen readers read beside each equation
+(`leave_out_of_index`).
+
 A second field, `english`, gives the section that explains a glossary term
 (the glossary's link) the term's English name, so a reader who knows only
 "forget gate" finds the Korean section on 망각 게이트 first.
@@ -32,6 +37,22 @@ ENGLISH_BOOST = 100.0
 HANGUL = "\uac00-\ud7a3"
 _TAGS = re.compile(r"<[^>]+>")
 _TABLE_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|", re.M)
+
+
+# Material's search skips an element with this attribute, and what it holds
+_EXCLUDE = "data-search-exclude"
+_UNINDEXED = re.compile(
+    r'<div class="language-text highlight"(?=>)'   # a snippet's printed output
+    r'|<mjx-assistive-mml(?= )')                      # an equation's MathML
+
+
+def leave_out_of_index(html: str) -> str:
+    """Mark snippet outputs and equations' MathML so search does not index them.
+
+    >>> leave_out_of_index('<div class="language-text highlight"><pre>0.5</pre></div>')
+    '<div class="language-text highlight" data-search-exclude><pre>0.5</pre></div>'
+    """
+    return _UNINDEXED.sub(lambda m: f"{m[0]} {_EXCLUDE}", html)
 
 
 def glossary_terms(glossary_md: str) -> list[str]:

@@ -87,3 +87,28 @@ def test_a_site_without_glossary_keeps_its_index(tmp_path):
     assert search.rewrite_index(tmp_path, tmp_path / "no-glossary.md") == 0
     written = json.loads((tmp_path / "search" / "search_index.json").read_text())
     assert written["docs"] == docs
+
+
+def test_snippet_outputs_and_mathml_are_marked_for_search_to_skip():
+    html = ('<div class="language-text highlight"><pre><code>0.5\n</code></pre></div>'
+            '<div class="language-python highlight"><pre><code>x = 1</code></pre></div>'
+            '<mjx-container><mjx-assistive-mml unselectable="on" display="inline">'
+            '<math><mi>x</mi></math></mjx-assistive-mml></mjx-container>')
+    out = search.leave_out_of_index(html)
+    assert out.count("data-search-exclude") == 2
+    assert '<div class="language-python highlight">' in out  # code stays searchable
+
+
+def test_the_built_indexes_hold_no_printed_output(built_site):
+    from bs4 import BeautifulSoup
+
+    for lang in ["", "en/"]:
+        page = BeautifulSoup((built_site / lang / "rnn" / "index.html").read_text("utf-8"),
+                             "html.parser")
+        outputs = [div.get_text() for div in page.select("div.language-text.highlight")]
+        assert len(outputs) >= 5, "the control: the page shows printed outputs"
+        index = (built_site / lang / "search" / "search_index.json").read_text("utf-8")
+        text = " ".join(doc["text"] for doc in json.loads(index)["docs"])
+        first_lines = [o.strip().splitlines()[0] for o in outputs if o.strip()]
+        printed = [line for line in first_lines if len(line) > 15]
+        assert printed and not [line for line in printed if line in text], lang
