@@ -4,7 +4,7 @@ Korean readers often drop the space inside a compound: they type 망각게이트
 망각 게이트, or 은닉상태 for 은닉 상태. Material's search splits the text on
 spaces and matches each query word as a prefix, so 망각게이트 finds nothing.
 
-After the search plugin has written the Korean index, `add_spacing_variants`
+After the search plugin has written the Korean index, `add_search_fields`
 gives every section an extra field, `variants`, with the other spacing of each
 glossary term the section uses, as often as it uses it and with the particle
 that follows it ("망각 게이트는" -> "망각게이트는"). The query 망각게이트 then
@@ -55,6 +55,13 @@ def leave_out_of_index(html: str) -> str:
     return _UNINDEXED.sub(lambda m: f"{m[0]} {_EXCLUDE}", html)
 
 
+def _term_table(glossary_md: str) -> str:
+    """The glossary's term table: from its heading {#terms} to the next section."""
+    start = glossary_md.index("{#terms}")
+    end = glossary_md.find("\n## ", start)
+    return glossary_md[start:end if end != -1 else None]
+
+
 def glossary_terms(glossary_md: str) -> list[str]:
     """The Korean terms of the glossary's term table that contain a space.
 
@@ -64,10 +71,7 @@ def glossary_terms(glossary_md: str) -> list[str]:
     Returns:
         e.g. ["가중치 공유", "망각 게이트", ...], in the glossary's order.
     """
-    start = glossary_md.index("{#terms}")
-    end = glossary_md.find("\n## ", start)
-    table = glossary_md[start:end if end != -1 else None]
-    cells = _TABLE_ROW.findall(table)[1:]  # without the header row
+    cells = _TABLE_ROW.findall(_term_table(glossary_md))[1:]  # without the header row
     terms = [cell for cell in cells if not set(cell) <= set("-: ")]
     return [t for t in terms if " " in t and re.search(f"[{HANGUL}]", t)]
 
@@ -84,11 +88,8 @@ def english_names(glossary_md: str) -> dict[str, list[str]]:
         ["forget gate"], "gru/": ["gated recurrent unit GRU"], ...}, without
         parentheses.
     """
-    start = glossary_md.index("{#terms}")
-    end = glossary_md.find("\n## ", start)
-    table = glossary_md[start:end if end != -1 else None]
     names: dict[str, list[str]] = {}
-    for row in table.splitlines()[3:]:  # after the header and its rule
+    for row in _term_table(glossary_md).splitlines()[3:]:  # after the header and its rule
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
         link = re.search(r"\]\(([\w-]+)\.md(#[\w-]+)?\)", cells[-1])
         if len(cells) >= 3 and link:
@@ -118,9 +119,9 @@ def variants(text: str, terms: list[str]) -> list[str]:
     return found
 
 
-def add_spacing_variants(index: dict, terms: list[str],
+def add_search_fields(index: dict, terms: list[str],
                          names: dict[str, list[str]] | None = None) -> dict:
-    """Add the `variants` field to a Material search index (in place).
+    """Add the `variants` and `english` fields to a Material search index (in place).
 
     Args:
         index: the parsed search/search_index.json ({"config", "docs"}).
@@ -158,7 +159,7 @@ def rewrite_index(site_dir: Path, glossary_md: Path) -> int:
     text = glossary_md.read_text(encoding="utf-8") if glossary_md.exists() else ""
     terms = glossary_terms(text) if text else []
     names = english_names(text) if text else {}
-    add_spacing_variants(index, terms, names)
+    add_search_fields(index, terms, names)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
     return sum(FIELD in doc for doc in index["docs"])

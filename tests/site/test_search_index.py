@@ -47,7 +47,7 @@ def test_the_explaining_section_gets_the_english_field_with_its_boost():
     index = {"config": {"fields": {"text": {"boost": 1.0}}},
              "docs": [{"location": "lstm/#forget-gate", "title": "망각 게이트", "text": ""},
                       {"location": "lstm/#summary", "title": "요약", "text": "망각 게이트"}]}
-    search.add_spacing_variants(index, [], {"lstm/#forget-gate": ["forget gate"]})
+    search.add_search_fields(index, [], {"lstm/#forget-gate": ["forget gate"]})
     assert index["config"]["fields"]["english"]["boost"] > 1.0
     assert index["docs"][0]["english"] == "forget gate"
     assert "english" not in index["docs"][1]  # a mention is not the explanation
@@ -58,7 +58,7 @@ def test_index_gets_a_searched_field_only_where_terms_occur():
              "docs": [{"location": "lstm/#forget-gate", "title": "망각 게이트",
                        "text": "<p>망각 게이트는 <code>f</code>를 만든다.</p>"},
                       {"location": "rnn/", "title": "RNN", "text": "<p>no term</p>"}]}
-    search.add_spacing_variants(index, ["망각 게이트"])
+    search.add_search_fields(index, ["망각 게이트"])
     assert index["config"]["fields"]["variants"] == {"boost": 1.0}
     assert index["docs"][0]["variants"] == "망각게이트 망각게이트는"
     assert "variants" not in index["docs"][1]
