@@ -12,9 +12,10 @@ finds, by prefix, the sections that write 망각 게이트; the reverse (a text
 written without the space, a query with it) gets the spaced words. The field
 is searched but never shown. The English index is left as it is.
 
-Two kinds of text stay out of both languages' indexes, since no reader
+Three kinds of text stay out of both languages' indexes, since no reader
 searches for them and every page fetches the index: what the snippets print
-(numbers) and the MathML that screen readers read beside each equation
+(numbers), the MathML that screen readers read beside each equation, and the
+API reference's source listings, whose docstrings are indexed already
 (`leave_out_of_index`).
 
 A second field, `english`, gives the section that explains a glossary term
@@ -43,11 +44,13 @@ _TABLE_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|", re.M)
 _EXCLUDE = "data-search-exclude"
 _UNINDEXED = re.compile(
     r'<div class="language-text highlight"(?=>)'   # a snippet's printed output
-    r'|<mjx-assistive-mml(?= )')                      # an equation's MathML
+    r'|<mjx-assistive-mml(?= )'                       # an equation's MathML
+    r'|<details class="mkdocstrings-source"(?=>)')    # the API's source listings
 
 
 def leave_out_of_index(html: str) -> str:
-    """Mark snippet outputs and equations' MathML so search does not index them.
+    """Mark snippet outputs, equations' MathML and API source listings so
+    search does not index them.
 
     >>> leave_out_of_index('<div class="language-text highlight"><pre>0.5</pre></div>')
     '<div class="language-text highlight" data-search-exclude><pre>0.5</pre></div>'

@@ -102,7 +102,7 @@ def on_page_content(html, page, config, files):
     snippets.SnippetCache.end_page()
     notebooks.end_page(page.file.src_uri, languages.language(config), config.site_url,
                        notebooks.wheel_name(ROOT))
-    html = search.leave_out_of_index(html)  # printed numbers, MathML
+    html = search.leave_out_of_index(html)  # printed numbers, MathML, API source
     return runner.on_page_content(html, page, config)
 
 

@@ -89,17 +89,20 @@ def test_a_site_without_glossary_keeps_its_index(tmp_path):
     assert written["docs"] == docs
 
 
-def test_snippet_outputs_and_mathml_are_marked_for_search_to_skip():
+def test_outputs_mathml_and_api_source_are_marked_for_search_to_skip():
     html = ('<div class="language-text highlight"><pre><code>0.5\n</code></pre></div>'
             '<div class="language-python highlight"><pre><code>x = 1</code></pre></div>'
             '<mjx-container><mjx-assistive-mml unselectable="on" display="inline">'
-            '<math><mi>x</mi></math></mjx-assistive-mml></mjx-container>')
+            '<math><mi>x</mi></math></mjx-assistive-mml></mjx-container>'
+            '<details class="mkdocstrings-source"><summary>Source code in</summary>'
+            '</details><details class="example"><summary>Example</summary></details>')
     out = search.leave_out_of_index(html)
-    assert out.count("data-search-exclude") == 2
+    assert out.count("data-search-exclude") == 3
+    assert '<details class="example">' in out  # the API's examples stay searchable
     assert '<div class="language-python highlight">' in out  # code stays searchable
 
 
-def test_the_built_indexes_hold_no_printed_output(built_site):
+def test_the_built_indexes_hold_no_printed_output_or_api_source(built_site):
     from bs4 import BeautifulSoup
 
     for lang in ["", "en/"]:
@@ -112,3 +115,8 @@ def test_the_built_indexes_hold_no_printed_output(built_site):
         first_lines = [o.strip().splitlines()[0] for o in outputs if o.strip()]
         printed = [line for line in first_lines if len(line) > 15]
         assert printed and not [line for line in printed if line in text], lang
+        api = BeautifulSoup((built_site / lang / "api" / "index.html").read_text("utf-8"),
+                            "html.parser").get_text()
+        source = "def pack_padded_sequence("  # in the API page's source listing
+        assert source in api, "the control: the API page shows its source"
+        assert source not in text and "pack_padded_sequence" in text, lang
