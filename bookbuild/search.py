@@ -10,17 +10,18 @@ glossary term the section uses, as often as it uses it and with the particle
 that follows it ("망각 게이트는" -> "망각게이트는"). The query 망각게이트 then
 finds, by prefix, the sections that write 망각 게이트; the reverse (a text
 written without the space, a query with it) gets the spaced words. The field
-is searched but never shown. The English index is left as it is.
+is searched but never shown.
+
+A second field, `english`, gives the section that explains a glossary term
+(the glossary's link) the term's English name, so a reader who knows only
+"forget gate" finds the Korean section on 망각 게이트 first. The English index
+gets neither field.
 
 Three kinds of text stay out of both languages' indexes, since no reader
 searches for them and every page fetches the index: what the snippets print
 (numbers), the MathML that screen readers read beside each equation, and the
 API reference's source listings, whose docstrings are indexed already
 (`leave_out_of_index`).
-
-A second field, `english`, gives the section that explains a glossary term
-(the glossary's link) the term's English name, so a reader who knows only
-"forget gate" finds the Korean section on 망각 게이트 first.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def variants(text: str, terms: list[str]) -> list[str]:
 
 
 def add_search_fields(index: dict, terms: list[str],
-                         names: dict[str, list[str]] | None = None) -> dict:
+                      names: dict[str, list[str]] | None = None) -> dict:
     """Add the `variants` and `english` fields to a Material search index (in place).
 
     Args:
