@@ -15,7 +15,7 @@ def sigmoid(a):
 
     Uses ``sigmoid(a) = (1 + tanh(a / 2)) / 2``, which never overflows.
 
-    Example:
+    Examples:
         >>> float(sigmoid(np.array(0.0)))
         0.5
     """

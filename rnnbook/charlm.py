@@ -52,7 +52,7 @@ class Vocab:
         TypeError: ``chars`` is not a str or a sequence of one-character str.
         ValueError: ``chars`` is empty or has a duplicate.
 
-    Example:
+    Examples:
         >>> vocab = Vocab("helo")              # the book's [h, e, l, o]
         >>> vocab.encode("hello")
         array([0, 1, 2, 2, 3])
@@ -83,7 +83,7 @@ class Vocab:
     def from_text(cls, text):
         """The sorted distinct characters of ``text``.
 
-        Example:
+        Examples:
             >>> Vocab.from_text("hello").chars
             'ehlo'
         """
@@ -152,7 +152,7 @@ def one_hot(ids, V, dtype=np.float64):
             ``dtype`` not float.
         ValueError: an id is outside [0, V).
 
-    Example:
+    Examples:
         >>> one_hot(np.array([0, 2]), 3)
         array([[1., 0., 0.],
                [0., 0., 1.]])
@@ -187,7 +187,7 @@ def softmax_cross_entropy(logits, targets):
         TypeError: wrong array types.
         ValueError: wrong shapes, N = 0, or a target outside [0, V).
 
-    Example:
+    Examples:
         >>> loss, dlogits = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
         >>> round(loss, 4), round(float(np.log(4)), 4)     # a uniform guess: ln V
         (1.3863, 1.3863)
@@ -233,7 +233,7 @@ class CharLM:
     Raises:
         TypeError, ValueError: a bad size, cell name, rng or dtype.
 
-    Example:
+    Examples:
         >>> vocab = Vocab("helo")
         >>> model = CharLM(vocab.size, 8, "lstm", rng=np.random.default_rng(0))
         >>> inputs, targets = vocab.encode("hell"), vocab.encode("ello")
@@ -329,7 +329,7 @@ class CharLM:
         Raises:
             TypeError, ValueError: bad arguments.
 
-        Example:
+        Examples:
             >>> model = CharLM(4, 8, rng=np.random.default_rng(0))
             >>> ids = model.sample(0, 5, rng=np.random.default_rng(1))
             >>> ids.shape
@@ -407,7 +407,7 @@ def train(model, ids, *, steps, seq_len=25, lr=0.1, optimizer="adagrad",
     Raises:
         TypeError, ValueError: bad arguments, or ``ids`` too short.
 
-    Example:
+    Examples:
         >>> vocab = Vocab("helo")
         >>> model = CharLM(4, 10, rng=np.random.default_rng(0))
         >>> losses = train(model, vocab.encode("hello"), steps=100, seq_len=4,
@@ -452,7 +452,7 @@ def load_corpus():
     Returns:
         str: the whole corpus, lines separated by "\\n".
 
-    Example:
+    Examples:
         >>> text = load_corpus()
         >>> vocab = Vocab.from_text(text)
         >>> vocab.size < 200

@@ -65,7 +65,7 @@ def rnn_param_count(mode, input_size, hidden_size, num_layers=1, bias=True,
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> rnn_param_count("LSTM", 10, 20)          # 4*20*(10 + 20) + 2*4*20
         2560
     """
@@ -93,7 +93,7 @@ def rnn_param_count(mode, input_size, hidden_size, num_layers=1, bias=True,
 def linear_param_count(in_features, out_features, bias=True):
     """Parameters of a dense (fully connected) layer: in*out (+ out biases).
 
-    Example:
+    Examples:
         >>> linear_param_count(4 * 4 * 16, 10, bias=False)    # seed note 002
         2560
     """
@@ -120,7 +120,7 @@ def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> conv2d_param_count(128, 64, 3, bias=False)     # 3*3*128*64
         73728
     """
@@ -153,7 +153,7 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
         TypeError: an argument is not an int or pair of ints.
         ValueError: a value is out of range, or the kernel does not fit.
 
-    Example:
+    Examples:
         >>> conv2d_output_size(227, 11, stride=4)          # AlexNet conv1
         55
         >>> conv2d_output_size((32, 32), 5)
@@ -188,7 +188,7 @@ def count_params(obj):
     Raises:
         TypeError: ``obj`` has neither ``params`` nor ``parameters()``.
 
-    Example:
+    Examples:
         >>> import rnnbook
         >>> count_params(rnnbook.GRU(10, 20)) == rnn_param_count("GRU", 10, 20)
         True

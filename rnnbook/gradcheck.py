@@ -55,7 +55,7 @@ def numerical_gradient(f, x, eps=1e-6):
             or ``f()`` does not return a scalar.
         ValueError: ``x`` holds NaN/inf, or ``eps`` is not > 0.
 
-    Example:
+    Examples:
         >>> x = np.array([1.0, 2.0])
         >>> g = numerical_gradient(lambda: np.sum(x ** 2), x)
         >>> np.allclose(g, 2 * x)
@@ -105,7 +105,7 @@ def relative_error(a, b):
         TypeError: ``a`` or ``b`` is not a float ndarray.
         ValueError: the shapes differ, or a value is NaN/inf.
 
-    Example:
+    Examples:
         >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
         0.0
     """
@@ -138,7 +138,7 @@ def check_function(f, arrays, grads, eps=1e-6):
             wrong type.
         ValueError: the keys differ, or a gradient has the wrong shape.
 
-    Example:
+    Examples:
         >>> W = np.array([[1.0, -2.0], [0.5, 3.0]])
         >>> x = np.array([0.1, 0.2])
         >>> f = lambda: np.sum(np.tanh(W @ x))
@@ -195,7 +195,7 @@ def check_layer(layer, x, hx=None, *, rng=None, eps=1e-6):
             float64 arrays, ``rng`` is not a Generator.
         ValueError: as raised by the layer for wrongly shaped input.
 
-    Example:
+    Examples:
         >>> import rnnbook
         >>> layer = rnnbook.GRU(3, 4, rng=np.random.default_rng(0))
         >>> x = np.random.default_rng(1).standard_normal((5, 2, 3))

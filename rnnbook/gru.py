@@ -243,7 +243,7 @@ def step_forward(x_t, h_prev, params, reset_after=True):
             or ``reset_after`` is not a bool.
         ValueError: wrong shapes or NaN/inf values.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(15, 3)),
         ...           "weight_hh": rng.normal(size=(15, 5))}
@@ -294,7 +294,7 @@ def step_backward(dh_t, cache):
         TypeError: ``dh_t`` is not an array of the forward pass's dtype.
         ValueError: ``dh_t`` has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(15, 3)),
         ...           "weight_hh": rng.normal(size=(15, 5))}
@@ -355,7 +355,7 @@ def forward(x, h0, params, reset_after=True):
             or ``reset_after`` is not a bool.
         ValueError: wrong shapes or NaN/inf values.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(15, 3)),
         ...           "weight_hh": rng.normal(size=(15, 5))}
@@ -426,7 +426,7 @@ def backward(dhs, cache):
         TypeError: ``dhs`` is not an array of the forward pass's dtype.
         ValueError: ``dhs`` has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(15, 3)),
         ...           "weight_hh": rng.normal(size=(15, 5)),

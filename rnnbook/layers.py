@@ -556,7 +556,7 @@ class RNN(_RNNBase):
             NaN/inf values, a bad ``nonlinearity``, or a non-positive size.
         RuntimeError: ``backward`` before any call.
 
-    Example:
+    Examples:
         >>> layer = RNN(3, 5, num_layers=2, rng=np.random.default_rng(0))
         >>> x = np.random.default_rng(1).normal(size=(4, 2, 3))   # (T, B, D)
         >>> output, h_n = layer(x)
@@ -645,7 +645,7 @@ class LSTM(_RNNBase):
             NaN/inf values, or a non-positive size.
         RuntimeError: ``backward`` before any call.
 
-    Example:
+    Examples:
         >>> layer = LSTM(3, 5, bidirectional=True, rng=np.random.default_rng(0))
         >>> x = np.random.default_rng(1).normal(size=(4, 2, 3))   # (T, B, D)
         >>> output, (h_n, c_n) = layer(x)
@@ -753,7 +753,7 @@ class GRU(_RNNBase):
             NaN/inf values, or a non-positive size.
         RuntimeError: ``backward`` before any call.
 
-    Example:
+    Examples:
         >>> layer = GRU(3, 5, batch_first=True, rng=np.random.default_rng(0))
         >>> x = np.random.default_rng(1).normal(size=(2, 4, 3))   # (B, T, D)
         >>> output, h_n = layer(x)

@@ -149,7 +149,7 @@ def step_forward(x_t, h_prev, c_prev, params):
         TypeError: an argument is not a float array of the parameters' dtype.
         ValueError: wrong shapes or NaN/inf values.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(20, 3)),
         ...           "weight_hh": rng.normal(size=(20, 5))}
@@ -196,7 +196,7 @@ def step_backward(dh_t, dc_t, cache):
         TypeError: a gradient is not an array of the forward pass's dtype.
         ValueError: a gradient has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(20, 3)),
         ...           "weight_hh": rng.normal(size=(20, 5))}
@@ -250,7 +250,7 @@ def forward(x, h0, c0, params):
         TypeError: an argument is not a float array of the parameters' dtype.
         ValueError: wrong shapes or NaN/inf values.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(20, 3)),
         ...           "weight_hh": rng.normal(size=(20, 5))}
@@ -323,7 +323,7 @@ def backward(dhs, dc_T, cache):
         TypeError: a gradient is not an array of the forward pass's dtype.
         ValueError: a gradient has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(20, 3)),
         ...           "weight_hh": rng.normal(size=(20, 5))}

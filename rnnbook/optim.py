@@ -68,7 +68,7 @@ class SGD:
     Raises:
         TypeError, ValueError: ``lr`` is not a positive number.
 
-    Example:
+    Examples:
         >>> p = {"w": np.array([1.0, 2.0])}
         >>> SGD(lr=0.1).step(p, {"w": np.array([1.0, -1.0])})
         >>> p["w"]
@@ -104,7 +104,7 @@ class Adagrad:
         lr: learning rate, > 0.
         eps: added to the denominator, > 0.
 
-    Example:
+    Examples:
         >>> p = {"w": np.array([1.0])}
         >>> Adagrad(lr=0.1).step(p, {"w": np.array([2.0])})
         >>> p["w"].round(6)                       # 1 - 0.1 * 2 / sqrt(4)
@@ -151,7 +151,7 @@ class Adam:
     Raises:
         TypeError, ValueError: a hyperparameter is out of range.
 
-    Example:
+    Examples:
         >>> p = {"w": np.array([1.0])}
         >>> Adam(lr=0.1).step(p, {"w": np.array([5.0])})
         >>> p["w"].round(6)                       # the first step is ~lr * sign(g)
@@ -222,7 +222,7 @@ def clip_grad_norm(grads, max_norm):
         TypeError: ``grads`` is not a dict of float arrays.
         ValueError: ``max_norm`` is not > 0, or a gradient holds NaN/inf.
 
-    Example:
+    Examples:
         >>> grads = {"a": np.array([3.0]), "b": np.array([4.0])}
         >>> clip_grad_norm(grads, 1.0)
         5.0

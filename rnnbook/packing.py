@@ -191,7 +191,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         ValueError: not B lengths, a length < 1 or > T, or unsorted lengths
             with ``enforce_sorted=True``.
 
-    Example:
+    Examples:
         >>> x = np.arange(6.0).reshape(3, 2, 1)          # (T, B, 1)
         >>> packed = pack_padded_sequence(x, [1, 3], enforce_sorted=False)
         >>> packed.data[:, 0], packed.batch_sizes, packed.sorted_indices
@@ -242,7 +242,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0,
         TypeError: ``sequence`` is not a consistent PackedSequence.
         ValueError: ``total_length`` is shorter than the longest sequence.
 
-    Example:
+    Examples:
         >>> packed = pack_sequence([np.ones((2, 1)), np.ones((3, 1))],
         ...                        enforce_sorted=False)
         >>> padded, lengths = pad_packed_sequence(packed, batch_first=True)
@@ -329,7 +329,7 @@ def pack_sequence(sequences, enforce_sorted=True):
     Raises:
         TypeError, ValueError: as ``pad_sequence`` and ``pack_padded_sequence``.
 
-    Example:
+    Examples:
         >>> packed = pack_sequence([np.ones((3, 2)), np.ones((1, 2))])
         >>> packed.data.shape, packed.batch_sizes
         ((4, 2), array([2, 1, 1]))

@@ -149,7 +149,7 @@ def step_forward(x_t, h_prev, params, nonlinearity="tanh"):
         TypeError: an argument is not a float array of the parameters' dtype.
         ValueError: wrong shapes, NaN/inf, or an unknown ``nonlinearity``.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(5, 3)),
         ...           "weight_hh": rng.normal(size=(5, 5))}
@@ -187,7 +187,7 @@ def step_backward(dh_t, cache):
         TypeError: ``dh_t`` is not an array of the forward pass's dtype.
         ValueError: ``dh_t`` has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(5, 3)),
         ...           "weight_hh": rng.normal(size=(5, 5))}
@@ -235,7 +235,7 @@ def forward(x, h0, params, nonlinearity="tanh"):
         TypeError: an argument is not a float array of the parameters' dtype.
         ValueError: wrong shapes, NaN/inf, or an unknown ``nonlinearity``.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(5, 3)),
         ...           "weight_hh": rng.normal(size=(5, 5)),
@@ -290,7 +290,7 @@ def backward(dhs, cache):
         TypeError: ``dhs`` is not an array of the forward pass's dtype.
         ValueError: ``dhs`` has the wrong shape or contains NaN/inf.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> params = {"weight_ih": rng.normal(size=(5, 3)),
         ...           "weight_hh": rng.normal(size=(5, 5))}

@@ -45,7 +45,7 @@ def number_word(n):
 
     A 1 before 십 or 백 is not read: 110 is "백십", 321 is "삼백이십일".
 
-    Example:
+    Examples:
         >>> number_word(321), number_word(110), number_word(7)
         ('삼백이십일', '백십', '칠')
     """

@@ -76,7 +76,7 @@ def adding_problem(n, T, *, rng=None, dtype=np.float64):
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> x, y = adding_problem(3, 10, rng=np.random.default_rng(0))
         >>> x.shape, y.shape
         ((10, 3, 2), (3, 1))
@@ -124,7 +124,7 @@ def copy_task(n, T, *, n_symbols=8, n_copy=10, rng=None, dtype=np.float64):
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> x, y, ids = copy_task(2, 5, n_symbols=3, n_copy=4,
         ...                       rng=np.random.default_rng(0))
         >>> x.shape, y.shape
@@ -170,7 +170,7 @@ def first_symbol_task(n, T, *, n_symbols=4, n_noise=4, rng=None, dtype=np.float6
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> x, y = first_symbol_task(3, 6, rng=np.random.default_rng(0))
         >>> x.shape, y.shape
         ((6, 3, 8), (3,))
@@ -215,7 +215,7 @@ class ReadoutModel:
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> model = ReadoutModel("gru", 2, 8, 1, rng=np.random.default_rng(0))
         >>> x, y = adding_problem(4, 10, rng=np.random.default_rng(1))
         >>> model.predict(x).shape
@@ -357,7 +357,7 @@ def marked_value_gradients(model, x):
     Raises:
         TypeError, ValueError: bad model or input.
 
-    Example:
+    Examples:
         >>> model = ReadoutModel("lstm", 2, 8, 1, rng=np.random.default_rng(0))
         >>> x, _ = adding_problem(5, 10, rng=np.random.default_rng(1))
         >>> tuple(g.shape for g in marked_value_gradients(model, x))
@@ -424,7 +424,7 @@ def run_experiment(task, cell, T, *, hidden_size=16, steps=1000, batch_size=16,
     Raises:
         TypeError, ValueError: bad arguments.
 
-    Example:
+    Examples:
         >>> result = run_experiment("first_symbol", "lstm", 5, steps=5, seed=0)
         >>> sorted(result)
         ['accuracy', 'baseline', 'losses', 'test_loss', 'test_ratio']

@@ -36,7 +36,7 @@ def from_torch(module):
         TypeError: ``module`` is not one of those classes, or its dtype is neither
             float32 nor float64.
 
-    Example:
+    Examples:
         >>> import torch
         >>> m = torch.nn.LSTM(3, 5, num_layers=2, dtype=torch.float64)
         >>> layer = from_torch(m)
@@ -95,7 +95,7 @@ def to_torch(layer):
         ValueError: a GRU with ``reset_after=False`` (Cho et al. v3 / d2l):
             ``torch.nn.GRU`` only computes the reset_after=True form.
 
-    Example:
+    Examples:
         >>> layer = GRU(3, 5, bidirectional=True, rng=np.random.default_rng(0))
         >>> m = to_torch(layer)
         >>> type(m).__name__, m.weight_hh_l0_reverse.shape

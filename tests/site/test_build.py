@@ -175,3 +175,17 @@ def test_no_page_refers_to_another_host(built_site: Path):
         if css.search(path.read_text(encoding="utf-8", errors="replace")):
             offenders.append(str(path.relative_to(built_site)))
     assert offenders == []
+
+
+def test_api_examples_are_shown_as_code(built_site: Path):
+    """Every `Examples:` section of a docstring is a highlighted Python session
+    on the API page, not `>>>` turned into nested quotes."""
+    import re
+
+    sections = sum(len(re.findall(r"^\s+Examples:$", path.read_text("utf-8"), re.M))
+                   for path in (ROOT / "rnnbook").glob("*.py"))
+    assert sections >= 40, "the control: the package's docstrings have examples"
+    for lang in ["", "en/"]:
+        page = (built_site / lang / "api" / "index.html").read_text("utf-8")
+        assert page.count('<div class="language-pycon highlight">') == sections, lang
+        assert "<blockquote>\n<blockquote>" not in page, lang
