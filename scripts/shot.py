@@ -30,6 +30,9 @@ def main(argv):
         for url, out in pairs:
             page.goto(url)
             page.evaluate("document.fonts.ready.then(() => true)")  # the math fonts
+            # every block laid out, not only those near the screen (content-visibility)
+            page.evaluate("""() => document.querySelectorAll('.md-typeset > *').forEach(
+                e => { e.style.contentVisibility = 'visible'; })""")
             page.screenshot(path=out, full_page=True)
             print(out)
         browser.close()

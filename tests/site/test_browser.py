@@ -463,6 +463,12 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
+# A page lays out only the blocks near the screen, the rest as they are
+# scrolled to (content-visibility, docs/assets/extra.css); the checks read every
+# block, so they have them all laid out first.
+LAY_OUT_ALL_JS = """() => document.querySelectorAll('.md-typeset > *').forEach(
+  e => { e.style.contentVisibility = 'visible'; })"""
+
 # Every <details> open, so that what it holds is checked too.
 OPEN_DETAILS_JS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
@@ -498,6 +504,7 @@ def axe_violations(page) -> dict[str, list[dict]]:
     page.wait_for_function("() => !document.querySelector('.md-dialog--active')",
                            timeout=10_000)
     page.evaluate("() => Promise.allSettled(document.getAnimations().map(a => a.finished))")
+    page.evaluate(LAY_OUT_ALL_JS)  # axe-core stalls on blocks left out of the layout
     page.evaluate(OPEN_DETAILS_JS)
     found = {}
     for theme in THEMES:
@@ -548,6 +555,7 @@ def attempt(report: PageReport, check: str, action):
 
 def check_loaded_page(page, report: PageReport, shot: Path, started: float):
     """All per-page checks on a page that has just been loaded."""
+    page.evaluate(LAY_OUT_ALL_JS)
     report.problems["math"] += attempt(report, "math", lambda: math_problems(page)) or []
     report.load_seconds = time.perf_counter() - started
     figures = attempt(report, "figures", lambda: figure_problems(page))
@@ -1044,3 +1052,63 @@ def test_search_finds_the_page(search, site_url, lang, query, expected):
     errors = monitor.console.pop(label, []) + monitor.failed_requests(label) \
         + monitor.remote.pop(label, []) + monitor.csp.pop(label, [])
     assert errors == []
+
+
+def test_the_search_index_is_fetched_only_when_the_reader_reaches_for_search(browser, site_url):
+    """Pages do not load the search index (docs/assets/search-on-demand.js) until
+    the pointer goes over the search box, a search key is pressed, or the page
+    was opened from a search result (?h=), whose words are then highlighted."""
+    context = browser.new_context(viewport=VIEWPORT)
+    asked = []
+    context.on("request", lambda r: asked.append(r.url)
+               if r.url.endswith("/search/search_index.json") else None)
+    page = context.new_page()
+    try:
+        for path in ["", "lstm/", "en/", "en/lstm/"]:
+            page.goto(site_url + path, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+        assert asked == [], f"loaded without a reader searching: {asked}"
+
+        page.hover(".md-search__input")  # the pointer over the box
+        page.wait_for_timeout(500)
+        assert asked == [site_url + "en/search/search_index.json"]
+        page.keyboard.press("/")
+        page.keyboard.type("forget gate")
+        page.wait_for_selector(".md-search-result__item", timeout=30_000)
+
+        page.goto(site_url + "lstm/", wait_until="load")
+        page.keyboard.press("s")  # the search key, with the pointer elsewhere
+        page.wait_for_timeout(500)
+        assert asked[-1] == site_url + "search/search_index.json"
+
+        del asked[:]
+        page.goto(site_url + "lstm/?h=%EB%A7%9D%EA%B0%81", wait_until="load")  # ?h=망각
+        page.wait_for_selector("mark[data-md-highlight]", timeout=30_000)
+        assert asked == [site_url + "search/search_index.json"]
+    finally:
+        context.close()
+
+
+def test_blocks_far_down_a_chapter_are_drawn_when_scrolled_to(browser, site_url):
+    """Blocks away from the screen are left out of the first layout
+    (content-visibility) and drawn once the reader scrolls to them."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "lstm/", wait_until="load")
+        last = page.locator(".md-typeset > .rnnbook-figure, .md-typeset > figure").last
+        skipped = last.evaluate("""f => f.getBoundingClientRect().top > 2 * innerHeight
+            && getComputedStyle(f).contentVisibility === 'auto'""")
+        assert skipped, "the control: the chapter's last figure starts out of the layout"
+        last.evaluate("f => f.scrollIntoView()")
+        page.wait_for_timeout(300)
+        shot = Image.open(BytesIO(last.screenshot())).convert("L")
+        dark = sum(shot.histogram()[:128])  # pixels of lines and labels
+        assert dark > 0.005 * shot.width * shot.height, "the figure was not drawn"
+    finally:
+        context.close()
