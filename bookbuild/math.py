@@ -12,7 +12,9 @@ The CHTML markup needs one stylesheet, for all the equations of a build:
 `Typesetter.stylesheet()` gives it once the pages are done, and the build
 writes it to `assets/mathjax/chtml.css`; its fonts are served from
 `assets/mathjax/woff-v2/` (see `font_files`). Pages with math link the
-stylesheet (`link_stylesheet`); pages without math load nothing for it.
+stylesheet (`link_stylesheet`) and ask for the fonts their equations use
+before the browser finds them in the stylesheet; pages without math load
+nothing for it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ NODE_MISSING = (
 
 # arithmatex's output: the wrapper element, and the TeX inside it (HTML-escaped)
 _EQUATION = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.S)
+# in the stylesheet: each font file, and the font families a class of the CHTML uses
+_FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family: (?P<family>[\w-]+);\s*'
+                        r'src: url\("(?P<url>[^"]+)"\)')
+_FONT_CLASS = re.compile(r"^\.(?P<name>MJX-TEX|TEX-\w+) \{\s*font-family: (?P<families>[^;]+);", re.M)
+# in a page: the classes that choose a font (mjx-math has MJX-TEX, a glyph TEX-I, ...)
+_PAGE_FONT_CLASS = re.compile(r'class="[^"]*\b(MJX-TEX|TEX-\w+)\b')
 _DELIMITED = re.compile(r"\A\s*\\(?:\((?P<inline>.*)\\\)|\[(?P<display>.*)\\\])\s*\Z", re.S)
 
 
@@ -89,6 +97,7 @@ class Typesetter:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8")
         self._done: dict[tuple[str, bool], dict] = {}
+        self._fonts: dict[str, list[str]] | None = None
 
     def _ask(self, request: dict) -> dict:
         try:
@@ -113,6 +122,17 @@ class Typesetter:
     def stylesheet(self) -> str:
         """The CSS for every equation typeset so far."""
         return self._ask({"stylesheet": True})["css"]
+
+    def fonts(self) -> dict[str, list[str]]:
+        """The font files (relative to the stylesheet) each font class uses.
+
+        {"MJX-TEX": ["woff-v2/MathJax_Zero.woff", "woff-v2/MathJax_Main-Regular.woff"],
+        "TEX-I": [..., "woff-v2/MathJax_Math-Italic.woff"], ...}, read from the
+        stylesheet once per build (the font rules do not depend on the equations).
+        """
+        if self._fonts is None:
+            self._fonts = fonts_by_class(self.stylesheet())
+        return self._fonts
 
     def close(self) -> None:
         if self._process.poll() is None:
@@ -176,14 +196,36 @@ def typeset_page(page_html: str, typesetter: Typesetter) -> tuple[str, list[str]
     return "".join(parts), errors
 
 
-def link_stylesheet(page_html: str, page_url: str) -> str:
-    """Link the math stylesheet from a page with typeset equations, after the theme's CSS.
+def fonts_by_class(stylesheet: str) -> dict[str, list[str]]:
+    """{font class: [font file, ...]} from the CHTML stylesheet (see Typesetter.fonts)."""
+    files = {m["family"]: m["url"] for m in _FONT_FACE.finditer(stylesheet)}
+    return {m["name"]: [files[f.strip()] for f in m["families"].split(",") if f.strip() in files]
+            for m in _FONT_CLASS.finditer(stylesheet)}
 
+
+def page_fonts(page_html: str, fonts: dict[str, list[str]]) -> list[str]:
+    """The font files a page's equations use, in the stylesheet's order."""
+    used = set(_PAGE_FONT_CLASS.findall(page_html))
+    files = [file for name, files in fonts.items() if name in used for file in files]
+    return list(dict.fromkeys(files))
+
+
+def link_stylesheet(page_html: str, page_url: str, fonts: dict[str, list[str]]) -> str:
+    """Link the math stylesheet from a page with typeset equations, after the theme's CSS,
+    and preload the fonts its equations use.
+
+    Without the preload, the browser asks for a font only once it has laid out
+    an equation that needs it, and lays the page out again when it arrives.
     page_url: the page's directory-style URL below its language's root ("lstm/").
+    fonts: Typesetter.fonts().
     """
     if "<mjx-container" not in page_html:
         return page_html
-    link = f'<link rel="stylesheet" href="{"../" * page_url.count("/")}{STYLESHEET}">'
+    up = "../" * page_url.count("/")
+    folder = STYLESHEET.rsplit("/", 1)[0]
+    link = f'<link rel="stylesheet" href="{up}{STYLESHEET}">' + "".join(
+        f'\n    <link rel="preload" href="{up}{folder}/{file}" as="font" type="font/woff" crossorigin>'
+        for file in page_fonts(page_html, fonts))
     theme = list(re.finditer(r'<link rel="stylesheet" href="[^"]*assets/stylesheets/[^"]*">',
                              page_html))
     at = theme[-1].end() if theme else page_html.index("</head>")

@@ -107,7 +107,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    output = math.link_stylesheet(output, page.url)
+    output = math.link_stylesheet(output, page.url, math.current().fonts())
     output = assets.drop_unused_stylesheets(output)  # mkdocstrings' CSS: API pages only
     here = languages.LANGUAGES[languages.language(config)]
     output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)

@@ -77,12 +77,36 @@ def test_the_stylesheet_is_linked_from_pages_with_math_only(typesetter):
     head = ('<head><link rel="stylesheet" href="../assets/stylesheets/main.css">'
             '<link rel="stylesheet" href="../assets/extra.css"></head>')
     page, _ = math.typeset_page(head + PAGE, typesetter)
-    linked = math.link_stylesheet(page, "lstm/")
+    fonts = typesetter.fonts()
+    linked = math.link_stylesheet(page, "lstm/", fonts)
     theme, ours, extra = (linked.index(s) for s in [
         "stylesheets/main.css", '"../assets/mathjax/chtml.css"', "assets/extra.css"])
     assert theme < ours < extra  # the book's own CSS may still adjust it
-    assert '"assets/mathjax/chtml.css"' in math.link_stylesheet(page, "")
-    assert math.link_stylesheet(head + "<p>x</p>", "lstm/") == head + "<p>x</p>"
+    assert '"assets/mathjax/chtml.css"' in math.link_stylesheet(page, "", fonts)
+    assert math.link_stylesheet(head + "<p>x</p>", "lstm/", fonts) == head + "<p>x</p>"
+
+
+def test_pages_preload_exactly_the_fonts_their_equations_use(typesetter):
+    head = '<head><link rel="stylesheet" href="../assets/stylesheets/main.css"></head>'
+    fonts = typesetter.fonts()
+    css = typesetter.stylesheet()
+    # every class the CHTML uses to choose a font is in the map, with files the
+    # stylesheet names
+    assert set(fonts) >= {"MJX-TEX", "TEX-I", "TEX-B", "TEX-S1", "TEX-A"}
+    assert all(f'url("{file}")' in css for files in fonts.values() for file in files)
+
+    def preloaded(tex):
+        page, _ = math.typeset_page(head + f'<span class="arithmatex">\\({tex}\\)</span>',
+                                    typesetter)
+        linked = math.link_stylesheet(page, "lstm/", fonts)
+        return re.findall(r'<link rel="preload" href="../assets/mathjax/woff-v2/MathJax_([\w-]+)'
+                          r'\.woff" as="font" type="font/woff" crossorigin>', linked)
+
+    # "1" is upright (Main), h is italic (Math-Italic), \mathbf bold, \mathbb AMS
+    assert preloaded("1") == ["Zero", "Main-Regular"]
+    assert preloaded("h + 1") == ["Zero", "Main-Regular", "Math-Italic"]
+    assert preloaded(r"\mathbf{W} \in \mathbb{R}") == [
+        "Zero", "Main-Regular", "Main-Bold", "AMS-Regular"]
 
 
 def test_a_missing_node_says_how_to_install_it(monkeypatch):
