@@ -25,6 +25,7 @@ tests/site/test_notebooks_run.py runs every notebook in a fresh kernel.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 import tomllib
@@ -65,6 +66,32 @@ _AUTOREF = re.compile(r"\[(?P<text>[^\]]+)\]\[(?P<target>[\w.]*)\]")  # mkdocstr
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _ALT = re.compile(r'aria-label="([^"]*)"')
 _CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
+
+
+@functools.cache
+def api_pages() -> dict[str, str]:
+    """{"rnnbook.layers": "api/layers", ...}: the API page that documents each module
+    (its `::: rnnbook.layers` line in docs/ko/api/; the English pages match)."""
+    folder = Path(__file__).resolve().parents[1] / "docs" / "ko" / "api"
+    return {m[1]: f"api/{path.stem}" for path in sorted(folder.glob("*.md"))
+            for m in re.finditer(r"^::: (rnnbook\.\w+)$", path.read_text("utf-8"), re.M)}
+
+
+def api_address(target: str) -> tuple[str, str]:
+    """(API page, anchor there) of an object the text names.
+
+    >>> api_address("rnnbook.rnn.forward")
+    ('api/cells', 'rnnbook.rnn.forward')
+    >>> api_address("rnnbook.RNN")  # imported at the top; documented in rnnbook.layers
+    ('api/layers', 'rnnbook.layers.RNN')
+    """
+    module, _, name = target.partition(".")[2].partition(".")
+    if not name and f"rnnbook.{module}" not in api_pages():
+        import rnnbook
+
+        documented = getattr(getattr(rnnbook, module, None), "__module__", "rnnbook")
+        target = f"{documented}.{module}"
+    return api_pages().get(".".join(target.split(".")[:2]), "api"), target
 
 
 class NotebookError(Exception):
@@ -136,7 +163,8 @@ class _Cells:
         if not re.fullmatch(r"rnnbook(\.\w+)*", target):
             return m[0]
         text = m["text"] if m["target"] else f"`{target}`"
-        return f"[{text}]({self.page_url('api')}#{target})"
+        page, anchor = api_address(target)
+        return f"[{text}]({self.page_url(page)}#{anchor})"
 
     def flush(self) -> None:
         while self.lines and not self.lines[-1].strip(" >"):

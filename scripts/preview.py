@@ -79,7 +79,7 @@ def book_pages(full: list[str]) -> dict[str, tuple[str, str]]:
     for ko in sorted((ROOT / "docs/ko").rglob("*.md")):
         name = ko.relative_to(ROOT / "docs/ko").as_posix()
         en = ROOT / "docs/en" / name
-        if name in full or name == "api.md":
+        if name in full or name == "api.md" or name.startswith("api/"):
             pages[name] = (ko.read_text(encoding="utf-8"), en.read_text(encoding="utf-8"))
         else:
             pages[name] = (headings_only(ko), headings_only(en))

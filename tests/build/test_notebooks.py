@@ -117,7 +117,7 @@ def test_text_figure_and_hidden_markdown():
     nb = make()
     intro = nb.cells[1]
     assert "[다른 장](https://example.org/book/rnn/#graphs)" in intro.source
-    assert f"[`rnnbook.RNN`]({SITE}api/#rnnbook.RNN)" in intro.source
+    assert f"[`rnnbook.RNN`]({SITE}api/layers/#rnnbook.layers.RNN)" in intro.source
     assert "![그림 설명](attachment:figure-1.svg)" in intro.source
     assert "*캡션*" in intro.source
     svg = base64.b64decode(intro.attachments["figure-1.svg"]["image/svg+xml"]).decode()

@@ -913,7 +913,7 @@ QUERIES = [
     ("ko", "1×1 합성곱", "cnn"),
     ("ko", "복사 과제", "experiments"),
     ("ko", "torch.nn.LSTM", "lstm"),
-    ("ko", "clip_grad_norm", "api"),
+    ("ko", "clip_grad_norm", "api/training"),
     ("ko", "용어집", "glossary"),
     ("ko", "벤치마크", "performance"),
     # typed without the space the text has (bookbuild/search.py)
@@ -937,7 +937,7 @@ QUERIES = [
     ("en", "stride", "cnn"),
     ("en", "adding problem", "experiments"),
     ("en", "unfolded graph", "rnn"),
-    ("en", "clip_grad_norm", "api"),
+    ("en", "clip_grad_norm", "api/training"),
     ("en", "glossary", "glossary"),
     ("en", "benchmark", "performance"),
 ]

@@ -19,7 +19,7 @@ from test_browser import (  # noqa: F401 - browser, playwright and site_url are 
 )
 
 A4_AT_96_DPI = {"width": 794, "height": 1123}
-PAGES = ["lstm/", "bptt/", "api/", "performance/"]  # equations, code, long source, tables
+PAGES = ["lstm/", "bptt/", "api/layers/", "performance/"]  # equations, code, long source, tables
 PDFS = ROOT / "test-artifacts" / "print"
 
 # What the printed page shows that it should not, and what does not fit.

@@ -115,8 +115,8 @@ def test_the_built_indexes_hold_no_printed_output_or_api_source(built_site):
         first_lines = [o.strip().splitlines()[0] for o in outputs if o.strip()]
         printed = [line for line in first_lines if len(line) > 15]
         assert printed and not [line for line in printed if line in text], lang
-        api = BeautifulSoup((built_site / lang / "api" / "index.html").read_text("utf-8"),
-                            "html.parser").get_text()
+        api = BeautifulSoup((built_site / lang / "api" / "layers" / "index.html").read_text(
+            "utf-8"), "html.parser").get_text()
         source = "def pack_padded_sequence("  # in the API page's source listing
         assert source in api, "the control: the API page shows its source"
         assert source not in text and "pack_padded_sequence" in text, lang
