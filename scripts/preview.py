@@ -91,7 +91,7 @@ def main():
     parser.add_argument("pages", nargs="+", help="page files, e.g. rnn.md")
     parser.add_argument("--serve", type=int, metavar="PORT")
     args = parser.parse_args()
-    nav = re.findall(r"^  - .*: (\S+\.md)$",
+    nav = re.findall(r"^ +- .*: (\S+\.md)$",
                      (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     work = Path(tempfile.mkdtemp(prefix="rnnbook-preview-"))
     project = copy_project(work / "project", book_pages(args.pages), nav)
