@@ -85,13 +85,14 @@ def api_address(target: str) -> tuple[str, str]:
     >>> api_address("rnnbook.RNN")  # imported at the top; documented in rnnbook.layers
     ('api/layers', 'rnnbook.layers.RNN')
     """
-    module, _, name = target.partition(".")[2].partition(".")
-    if not name and f"rnnbook.{module}" not in api_pages():
+    parts = target.split(".")  # ["rnnbook", "RNN"], ["rnnbook", "rnn", "forward"]
+    if len(parts) == 2 and target not in api_pages():  # a name imported at the top
         import rnnbook
 
-        documented = getattr(getattr(rnnbook, module, None), "__module__", "rnnbook")
-        target = f"{documented}.{module}"
-    return api_pages().get(".".join(target.split(".")[:2]), "api"), target
+        documented = getattr(getattr(rnnbook, parts[1], None), "__module__", "rnnbook")
+        target = f"{documented}.{parts[1]}"
+    module = ".".join(target.split(".")[:2])
+    return api_pages().get(module, "api"), target
 
 
 class NotebookError(Exception):
