@@ -61,6 +61,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TEXT_TYPES = ("text/", "javascript", "json", "xml", "svg")
+VIEWPORT = {"width": 1280, "height": 900}  # every page is opened in this window
 LOADS = 3  # loads of each page; its load event is their median
 # A quick typist: 10 keys a second. With no delay (Playwright's default) every
 # key of a word arrives within a few ms, and Material's search worker answers
@@ -271,7 +272,7 @@ def page_bytes(browser, url: str) -> dict:
     ready_ms is the later of it and the end of typesetting in the browser, if
     the page typesets (older builds ran MathJax in the page).
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(TYPESET_SPY_JS)
     finished = []
     context.on("requestfinished", lambda request: finished.append(request))
@@ -317,7 +318,7 @@ def page_bytes(browser, url: str) -> dict:
 
 def load_event(browser, url: str) -> int:
     """ms from navigation start to the end of the load event, empty cache."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(url, wait_until="load")
     load = page.evaluate('performance.getEntriesByType("navigation")[0].loadEventEnd')
@@ -364,7 +365,7 @@ SEARCH_SPY_JS = """
 def search_latency(browser, site_url: str) -> dict:
     """ms from the last keystroke to the results shown (the spy is the same as in
     tests/site/test_browser.py: it watches the search worker's messages)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(SEARCH_SPY_JS)
     page = context.new_page()
     out = []

@@ -28,6 +28,7 @@ from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("tex2chtml.js")
 STYLESHEET = "assets/mathjax/chtml.css"  # below each language's root
+MATH_FOLDER = STYLESHEET.rsplit("/", 1)[0]  # the stylesheet's, with the fonts below it
 FONT_FOLDER = "woff-v2"  # below the stylesheet's folder
 NODE_MISSING = (
     "node (Node.js) is needed to typeset the equations when the site is built, "
@@ -60,9 +61,8 @@ def mathjax_es5() -> Path:
 def font_files():
     """(file, URI in the site) of the CHTML fonts the stylesheet refers to."""
     fonts = mathjax_es5() / "output" / "chtml" / "fonts" / FONT_FOLDER
-    folder = STYLESHEET.rsplit("/", 1)[0]
     for path in sorted(fonts.glob("*.woff")):
-        yield path, f"{folder}/{FONT_FOLDER}/{path.name}"
+        yield path, f"{MATH_FOLDER}/{FONT_FOLDER}/{path.name}"
 
 
 def split_tex(content: str) -> tuple[str, bool]:
@@ -222,9 +222,8 @@ def link_stylesheet(page_html: str, page_url: str, fonts: dict[str, list[str]]) 
     if "<mjx-container" not in page_html:
         return page_html
     up = "../" * page_url.count("/")
-    folder = STYLESHEET.rsplit("/", 1)[0]
     link = f'<link rel="stylesheet" href="{up}{STYLESHEET}">' + "".join(
-        f'\n    <link rel="preload" href="{up}{folder}/{file}" as="font" type="font/woff" crossorigin>'
+        f'\n    <link rel="preload" href="{up}{MATH_FOLDER}/{file}" as="font" type="font/woff" crossorigin>'
         for file in page_fonts(page_html, fonts))
     theme = list(re.finditer(r'<link rel="stylesheet" href="[^"]*assets/stylesheets/[^"]*">',
                              page_html))
