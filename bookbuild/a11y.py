@@ -10,11 +10,15 @@ A displayed equation wider than the page scrolls too (docs/assets/extra.css),
 so each one can take the focus as well (MathJax's own menu used to put every
 equation in the tab order; here only the displayed ones are).
 
-Code blocks need nothing here: Material gives a code block `tabindex="0"`
-itself whenever it is wider than the page.
+A code block wider than the page scrolls as well. Material gives it
+`tabindex="0"` when it sets the block up, and takes it away from a block that
+fits. It sets a block up only when the block first comes into view (the
+theme's `content.lazy` feature, in mkdocs.yml: checking every block's width at
+load costs a long chapter about 0.1 s). So every code block is written
+focusable, and a block that turns out to fit loses its tab stop once seen.
 
-scripts/hooks.py calls `focusable_tables` and `focusable_equations` from
-`on_post_page`.
+scripts/hooks.py calls `focusable_tables`, `focusable_equations` and
+`focusable_code` from `on_post_page`.
 """
 
 from __future__ import annotations
@@ -54,3 +58,17 @@ def focusable_equations(html: str) -> str:
     '<div class="arithmatex" tabindex="0"><mjx-container>'
     """
     return _DISPLAY_MATH.sub('<div class="arithmatex" tabindex="0">', html)
+
+
+# The code of a block, as Pygments writes it (an empty span before <code>);
+# Material sets up every `pre > code` but a Mermaid diagram's.
+_BLOCK_CODE = re.compile(r'(<pre(?![^>]*\bmermaid\b)[^>]*>(?:<span></span>)?<code)(?=[\s>])')
+
+
+def focusable_code(html: str) -> str:
+    """Let the code of every code block take the focus until Material sets it up.
+
+    >>> focusable_code('<pre><span></span><code>x = 1</code></pre> <code>y</code>')
+    '<pre><span></span><code tabindex="0">x = 1</code></pre> <code>y</code>'
+    """
+    return _BLOCK_CODE.sub(r'\1 tabindex="0"', html)

@@ -113,6 +113,7 @@ def on_post_page(output, page, config):
     output = links.relink_switcher(output, page.url, here, languages.LANGUAGES)
     output = a11y.focusable_tables(output, languages.language(config))
     output = a11y.focusable_equations(output)
+    output = a11y.focusable_code(output)  # until Material sets the block up
     # last: hashes the page's final inline scripts
     return csp.add_policy(output, serving=snippets.serving())
 

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bookbuild.a11y import focusable_equations, focusable_tables  # noqa: E402
+from bookbuild.a11y import focusable_code, focusable_equations, focusable_tables  # noqa: E402
 from bookbuild.csp import add_policy, inline_script_hashes, policy_for  # noqa: E402
 
 # A page as Material writes it (trimmed): inline scripts in <head> and <body>,
@@ -111,6 +111,18 @@ def test_displayed_equations_take_the_focus_inline_ones_do_not():
     out = focusable_equations(html)
     assert out.count('tabindex="0"') == 1
     assert '<div class="arithmatex" tabindex="0">' in out
+
+
+def test_code_blocks_take_the_focus_inline_code_and_diagrams_do_not():
+    html = ('<pre><span></span><code><span class="k">def</span></code></pre>'
+            '<pre class="highlight"><code class="language-python">x</code></pre>'
+            '<p><code>inline</code></p><pre class="mermaid"><code>graph</code></pre>'
+            '<pre><span></span><codex>not code</codex></pre>')
+    out = focusable_code(html)
+    assert out.count('tabindex="0"') == 2
+    assert '<pre><span></span><code tabindex="0"><span class="k">' in out
+    assert '<pre class="highlight"><code tabindex="0" class="language-python">' in out
+    assert '<p><code>inline</code>' in out and '<pre class="mermaid"><code>' in out
 
 
 def test_under_mkdocs_serve_inline_scripts_are_allowed_without_hashes():

@@ -414,16 +414,25 @@ def figure_problems(page) -> tuple[int, list[str]]:
 
 
 def copy_problems(page) -> tuple[int, list[str]]:
-    """Click a few copy buttons; the clipboard must hold the block's code."""
-    buttons = page.locator("button.md-code__button[data-md-type=copy]")
-    n = buttons.count()
+    """Copy the first, a middle and the last code block of the page; the
+    clipboard must hold the block's code.
+
+    Material adds a block's copy button when the block first comes into view
+    (content.lazy), so each block is scrolled to first.
+    """
+    blocks = page.locator(".md-content pre:not(.mermaid) > code")
+    n = blocks.count()
     problems, checked = [], 0
     for i in sorted({0, n // 2, n - 1} if n else set())[:COPY_CHECKS_PER_PAGE]:
-        button = buttons.nth(i)
-        target = button.get_attribute("data-clipboard-target")
-        code = page.locator(target)
-        page.evaluate(REVEAL_JS.join(["(sel) => (", ")(document.querySelector(sel))"]),
-                      target)
+        code = blocks.nth(i)
+        code.evaluate(REVEAL_JS)
+        code.evaluate("(el) => el.scrollIntoView()")
+        button = code.locator("xpath=..").locator("button[data-md-type=copy]")
+        try:
+            button.wait_for(timeout=5_000)
+        except PlaywrightTimeoutError:
+            problems.append(f"block {i + 1}: no copy button once scrolled to")
+            continue
         expected = code.evaluate("(el) => el.textContent")
         page.evaluate("() => navigator.clipboard.writeText('(nothing copied)')")
         button.click()
@@ -434,7 +443,7 @@ def copy_problems(page) -> tuple[int, list[str]]:
         copied = page.evaluate("() => navigator.clipboard.readText()")
         checked += 1
         if copied.rstrip() != expected.rstrip():
-            problems.append(f"block {i + 1} ({target}): copied {copied[:80]!r}, "
+            problems.append(f"block {i + 1}: copied {copied[:80]!r}, "
                             f"the block shows {expected[:80]!r}")
     return checked, problems
 
@@ -1110,5 +1119,34 @@ def test_blocks_far_down_a_chapter_are_drawn_when_scrolled_to(browser, site_url)
         shot = Image.open(BytesIO(last.screenshot())).convert("L")
         dark = sum(shot.histogram()[:128])  # pixels of lines and labels
         assert dark > 0.005 * shot.width * shot.height, "the figure was not drawn"
+    finally:
+        context.close()
+
+
+def test_a_code_block_is_set_up_when_first_seen_and_reachable_before(browser, site_url):
+    """Material sets a code block up (copy button, scroll check) when it first
+    comes into view (content.lazy); until then the block takes the focus, in
+    case it is wider than the page (bookbuild/a11y.py)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "lstm/", wait_until="load")
+        last = page.locator(".md-typeset > .highlight > pre > code").last  # not in <details>
+
+        def state(code):
+            return code.evaluate("""c => ({
+                below: c.getBoundingClientRect().top > 2 * innerHeight,
+                buttons: c.parentElement.querySelectorAll('button[data-md-type=copy]').length,
+                tabindex: c.getAttribute('tabindex'),
+                scrolls: c.scrollWidth > c.clientWidth})""")
+        before = state(last)
+        assert before["below"], "the control: the chapter's last code block is far down"
+        assert before["buttons"] == 0 and before["tabindex"] == "0", before
+        last.focus()  # the keyboard reaches it, and that brings it into view
+        page.wait_for_function(
+            "c => c.parentElement.querySelector('button[data-md-type=copy]')",
+            arg=last.element_handle(), timeout=5_000)
+        after = state(last)
+        assert after["tabindex"] == ("0" if after["scrolls"] else None), after
     finally:
         context.close()
