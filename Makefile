@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build pdf test build-deps system-deps bench experiments clean
+.PHONY: install serve build pdf test build-deps system-deps bench experiments seq2seq clean
 
 # Python packages: rnnbook (editable) with its docs and test extras, pinned in
 # pyproject.toml. torch is the CPU build (torch==2.13.0).
@@ -75,6 +75,11 @@ bench: install
 # lengths and seeds) -> bench/adding_problem.json, read by the page.
 experiments: install
 	$(BIN)/python bench/record_experiments.py
+
+# The sequence-to-sequence chapter's trainings (five seeds, without and with
+# attention) -> bench/seq2seq.json, read by the page.
+seq2seq: install
+	$(BIN)/python bench/record_seq2seq.py
 
 clean:
 	rm -rf site $(VENV) test-artifacts

@@ -1,6 +1,6 @@
 """Record the sequence-to-sequence chapter's trainings (run on demand).
 
-    .venv/bin/python bench/record_seq2seq.py        # writes bench/seq2seq.json
+    make seq2seq        # = .venv/bin/python bench/record_seq2seq.py, writes bench/seq2seq.json
 
 Trains the encoder-decoder of ``rnnbook.seq2seq`` without and with attention on
 the Korean number words, once per seed of SEEDS, with the settings of SETTINGS,
