@@ -117,6 +117,10 @@ def _check_inputs(x, h_prev, c_prev, params, names, lead):
 
     D and H come from the parameters; the arrays must have their dtype. Returns H.
     """
+    if isinstance(params, dict) and "weight_hr" in params:
+        raise ValueError("params: 'weight_hr' (torch's LSTM projection, proj_size > 0) is "
+                         "not taken by the cell functions; rnnbook.LSTM(..., proj_size=P) "
+                         "has the projection")
     D, H = check_cell_params(params, 4)
     x = check_array(names[0], x, (*lead, D), params["weight_hh"].dtype)
     check_array(names[1], h_prev, (x.shape[-2], H), x.dtype)

@@ -322,6 +322,9 @@ def test_cell_function_errors_name_the_argument():
     with raises(ValueError, "params['weight_hh']: expected shape (4*H, H) = (24, 6)",
                 "got (6, 6)"):
         lstm.forward(x, h0, h0, p1)
+    with raises(ValueError, "params: 'weight_hr' (torch's LSTM projection",
+                "rnnbook.LSTM(..., proj_size=P)"):
+        lstm.step_forward(x[0], h0, h0, {**p4, "weight_hr": np.zeros((2, H))})
     with raises(ValueError, "x: expected shape (T, B, 4), got (5, 3, 5)"):
         gru.forward(np.zeros((T, B, 5)), h0, p3)
     with raises(ValueError, "params['weight_ih']: expected shape (18, D), got (6, 4)"):
