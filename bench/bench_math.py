@@ -63,7 +63,7 @@ def build(project: Path, out: Path) -> dict:
 def pages(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    with bench_site._serve_dir(site) as url, sync_playwright() as p:
+    with bench_site.serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=bench_site.CHROMIUM,
                                     args=bench_site.CHROMIUM_ARGS)
         try:

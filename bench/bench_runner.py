@@ -23,9 +23,7 @@ Times are as the test driver sees them (a few ms of polling included).
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -34,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,7 +39,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))  # bookbuild/
 
+from bookbuild.local_site import serve  # noqa: E402
 from preview import book_pages, copy_project  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,11 +50,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 PAGE = "rnn/"
 DONE_JS = """(i) => ['ok', 'error', 'stopped'].includes(
   document.querySelectorAll('div.highlight[data-runnable]')[i].dataset.state)"""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def build(work: Path) -> Path:
@@ -115,17 +109,12 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="rnnbook-bench-runner-") as tmp:
         site = build(Path(tmp))
-        handler = functools.partial(_Quiet, directory=str(site))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
         load = os.getloadavg()
-        with sync_playwright() as p:
+        with serve(site) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             trials = [trial(browser, url, site) for _ in range(args.trials)]
             version = browser.version
             browser.close()
-        server.shutdown()
     warm = [w for t in trials for w in t["warm_s"]]
     result = {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),

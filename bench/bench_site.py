@@ -32,9 +32,7 @@ edits during the run do not disturb it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import re
@@ -45,13 +43,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # bookbuild/
+
+from bookbuild.local_site import serve  # noqa: E402
+
 PYTHON = sys.executable
 # what a build reads: configs, hooks, bookbuild/, the pages, the package and what
 # its wheel is built from, bench/ (the results files that pages read)
@@ -214,33 +215,6 @@ def serve_rebuilds(project: Path, page: str, trials: int) -> dict:
 
 
 # ------------------------------------------------------------------ 3./4. browser
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # the browser dropped a connection it no longer needed
-        super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def _serve_dir(directory: Path):
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _site_pages(site: Path):
@@ -409,7 +383,7 @@ def search_latency(browser, site_url: str) -> dict:
 def browser_measures(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    with _serve_dir(site) as url, sync_playwright() as p:
+    with serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             pages = {path: page_bytes(browser, url + path) for path in _site_pages(site)}

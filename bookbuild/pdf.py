@@ -24,19 +24,15 @@ Chromium embeds.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import re
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
 from bookbuild.languages import LANGUAGES
+from bookbuild.local_site import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -134,27 +130,6 @@ FOOTER = ('<div style="width:100%;font-size:8pt;color:#555;text-align:center;'
 
 class PdfError(Exception):
     """Chromium or poppler-utils missing, or the built site lacks a page."""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve `directory` on 127.0.0.1 (a free port); yield the root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def log(message: str) -> None:

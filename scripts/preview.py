@@ -12,17 +12,22 @@ their chapters quickly; the tests use `copy_project` to build small sites.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # bookbuild/
+
+from bookbuild.local_site import serve  # noqa: E402
+
 # what pages need besides docs/: configs, hooks, assets, benchmark results, and
 # what the rnnbook wheel of the Run buttons is built from (bookbuild/runner.py)
 MACHINERY = ["mkdocs.yml", "mkdocs.en.yml", "scripts", "bookbuild", "overrides",
@@ -102,9 +107,10 @@ def main():
          str(project / "mkdocs.yml"), "-d", str(out)], env=env)
     print(f"built into {out} (exit code {result.returncode})")
     if args.serve:
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
-        print(f"serving on http://127.0.0.1:{args.serve}/")
-        http.server.ThreadingHTTPServer(("127.0.0.1", args.serve), handler).serve_forever()
+        with serve(out, args.serve) as url:
+            print(f"serving on {url} (Ctrl-C stops)")
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
     sys.exit(result.returncode)
 
 

@@ -28,12 +28,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import http.server
 import os
 import re
 import shutil
 import statistics
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,6 +44,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT, make_small_project, run_build
+from bookbuild.local_site import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,37 +64,6 @@ THEMES = {"light": "default", "dark": "slate"}  # Material's palette schemes
 
 
 # ------------------------------------------------------------------ serving
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        import sys
-
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # the browser dropped a connection it no longer needed
-        super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve `directory` on 127.0.0.1 (a free port); yield the root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
