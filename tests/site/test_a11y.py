@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import pytest
 
+from bookbuild.local_site import serve
 from test_browser import (  # noqa: F401 - browser and playwright are fixtures
-    VIEWPORT, a11y_problems, axe_violations, browser, playwright, serve, settle,
+    VIEWPORT, a11y_problems, axe_violations, browser, playwright, settle,
 )
 
 FAULTS = (

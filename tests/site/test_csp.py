@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from bookbuild.local_site import serve
 from test_browser import (  # noqa: F401 - browser and playwright are fixtures
-    VIEWPORT, Monitor, browser, playwright, serve, settle,
+    VIEWPORT, Monitor, browser, playwright, settle,
 )
 
 ALLOWED_SOURCES = {"'self'", "'none'", "'unsafe-inline'", "'report-sample'", "data:"}

@@ -14,8 +14,9 @@ import io
 import pytest
 from PIL import Image
 
+from bookbuild.local_site import serve
 from conftest import make_small_project, run_build
-from test_browser import browser, playwright, serve  # noqa: F401 - fixtures
+from test_browser import browser, playwright  # noqa: F401 - fixtures
 
 PAGE = """# {title}
 

@@ -24,10 +24,11 @@ import time
 
 import pytest
 
+from bookbuild.local_site import serve
 from conftest import ROOT, make_small_project, run_build
 from test_browser import (  # noqa: F401 - fixtures
     REVEAL_JS, VIEWPORT, Monitor, a11y_problems, axe_violations, browser, playwright,
-    say, serve,
+    say,
 )
 
 # chapters in full (both languages); the rest of the book as headings only
