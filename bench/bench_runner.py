@@ -27,7 +27,6 @@ import gzip
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))  # bookbuild/
 
 from bookbuild.local_site import serve  # noqa: E402
-from preview import book_pages, copy_project  # noqa: E402
+from preview import book_nav, book_pages, copy_project  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -53,8 +52,7 @@ DONE_JS = """(i) => ['ok', 'error', 'stopped'].includes(
 
 
 def build(work: Path) -> Path:
-    nav = re.findall(r"^  - .*: (\S+\.md)$", (ROOT / "mkdocs.yml").read_text("utf-8"), re.M)
-    project = copy_project(work / "project", book_pages(["rnn.md"]), nav)
+    project = copy_project(work / "project", book_pages(["rnn.md"]), book_nav())
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                     str(project / "mkdocs.yml"), "-d", str(work / "site")],

@@ -91,15 +91,19 @@ def book_pages(full: list[str]) -> dict[str, tuple[str, str]]:
     return pages
 
 
+def book_nav() -> list[str]:
+    """The page files of mkdocs.yml's nav, in order, sections' pages included."""
+    return re.findall(r"^ +- .*: (\S+\.md)$",
+                      (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="+", help="page files, e.g. rnn.md")
     parser.add_argument("--serve", type=int, metavar="PORT")
     args = parser.parse_args()
-    nav = re.findall(r"^ +- .*: (\S+\.md)$",
-                     (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     work = Path(tempfile.mkdtemp(prefix="rnnbook-preview-"))
-    project = copy_project(work / "project", book_pages(args.pages), nav)
+    project = copy_project(work / "project", book_pages(args.pages), book_nav())
     out = work / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
