@@ -8,6 +8,7 @@ fails with a message naming the page.
 from __future__ import annotations
 
 import filecmp
+import re
 from pathlib import Path
 
 import pytest
@@ -160,8 +161,6 @@ def test_no_page_refers_to_another_host(built_site: Path):
 
     Links a reader clicks (<a href>) may leave the site; loads may not.
     """
-    import re
-
     tag = re.compile(r"<(script|link|img|iframe|source|video|audio)\b[^>]*>", re.I)
     remote = re.compile(r'(?:src|href)="(?:https?:)?//', re.I)
     offenders = []
@@ -180,8 +179,6 @@ def test_no_page_refers_to_another_host(built_site: Path):
 def test_api_examples_are_shown_as_code(built_site: Path):
     """Every `Examples:` section of a docstring is a highlighted Python session
     on the API page, not `>>>` turned into nested quotes."""
-    import re
-
     sections = sum(len(re.findall(r"^\s+Examples:$", path.read_text("utf-8"), re.M))
                    for path in (ROOT / "rnnbook").glob("*.py"))
     assert sections >= 40, "the control: the package's docstrings have examples"
@@ -189,4 +186,4 @@ def test_api_examples_are_shown_as_code(built_site: Path):
         pages = [p.read_text("utf-8") for p in (built_site / lang / "api").rglob("index.html")]
         shown = sum(page.count('<div class="language-pycon highlight">') for page in pages)
         assert shown == sections, lang
-        assert not ["" for page in pages if "<blockquote>\n<blockquote>" in page], lang
+        assert not any("<blockquote>\n<blockquote>" in page for page in pages), lang
